@@ -1,0 +1,27 @@
+import Link from "next/link";
+
+import { HistoryList } from "@/components/history-list";
+import { listAvatars } from "@/lib/avatars/avatars";
+import { requireUserPage } from "@/lib/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ saved?: string }> }) {
+  const user = await requireUserPage("/avatar/history");
+  const { saved } = await searchParams;
+  const page = await listAvatars(user.id, { limit: 12 });
+  return (
+    <section className="card" aria-labelledby="history-heading">
+      <h1 id="history-heading">Your avatars</h1>
+      {saved && (
+        <p role="status" className="notice">
+          Saved. This is now your avatar.
+        </p>
+      )}
+      <HistoryList initial={page} />
+      <p>
+        <Link href="/avatar/new">Upload a new picture</Link>
+      </p>
+    </section>
+  );
+}

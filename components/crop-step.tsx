@@ -1,0 +1,108 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import Cropper, { type Area } from "react-easy-crop";
+
+import { ApiError, apiFetch } from "@/lib/client/api";
+import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
+
+type Props = {
+  uploadId: string;
+  displayed: Size;
+  preview: { url: string; width: number; height: number };
+};
+
+const swap = (size: Size, turn: QuarterTurn): Size =>
+  turn === 90 || turn === 270 ? { width: size.height, height: size.width } : size;
+
+export function CropStep({ uploadId, displayed, preview }: Props) {
+  const router = useRouter();
+  const [crop, setCrop] = useState({ x: 0, y: 0 });
+  const [zoom, setZoom] = useState(1);
+  const [rotation, setRotation] = useState<QuarterTurn>(0);
+  const [area, setArea] = useState<Area>();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const turn = (by: number) => {
+    const next = (((rotation + by) % 360) + 360) % 360;
+    if (isQuarterTurn(next)) setRotation(next);
+  };
+
+  async function submit() {
+    if (!area || pending) return;
+    setPending(true);
+    setError(undefined);
+    const rect = scaleCropToOriginal(
+      { left: area.x, top: area.y, width: area.width, height: area.height },
+      swap({ width: preview.width, height: preview.height }, rotation),
+      swap(displayed, rotation),
+    );
+    try {
+      const result = await apiFetch<{ cropId: string }>(`/api/uploads/${uploadId}/crop`, {
+        method: "POST",
+        body: { ...rect, rotation },
+      });
+      router.push(`/avatar/new/${uploadId}/${result.cropId}`);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : "Cropping failed. Please try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="crop-heading" className="card">
+      <h2 id="crop-heading">Crop your picture</h2>
+      <p className="hint">Drag to move, use the slider or the mouse wheel to zoom. With the keyboard: focus the picture and use the arrow keys.</p>
+      <div className="cropper" data-testid="cropper">
+        <Cropper
+          image={preview.url}
+          crop={crop}
+          zoom={zoom}
+          rotation={rotation}
+          aspect={1}
+          cropShape="round"
+          showGrid={false}
+          onCropChange={setCrop}
+          onZoomChange={setZoom}
+          onCropComplete={(_, pixels) => setArea(pixels)}
+          cropperProps={{ role: "group", "aria-label": "Crop area. Use the arrow keys to move the picture." }}
+          mediaProps={{ alt: "Your picture" }}
+        />
+      </div>
+      <div className="controls">
+        <label htmlFor="zoom">Zoom</label>
+        <input id="zoom" type="range" min={1} max={3} step={0.05} value={zoom} onChange={(event) => setZoom(Number(event.target.value))} />
+        <button type="button" className="button secondary" onClick={() => turn(-90)}>
+          Rotate left
+        </button>
+        <button type="button" className="button secondary" onClick={() => turn(90)}>
+          Rotate right
+        </button>
+        <span className="hint" aria-live="polite">
+          Rotation: {rotation}°
+        </span>
+      </div>
+      <div className="actions">
+        <button type="button" className="button" onClick={submit} disabled={!area || pending}>
+          {pending ? "Cropping…" : "Crop"}
+        </button>
+        <Link className="button secondary" href="/avatar/new">
+          Choose another picture
+        </Link>
+      </div>
+      {pending && (
+        <p role="status" className="progress">
+          Cropping on the server…
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

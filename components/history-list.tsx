@@ -1,0 +1,88 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+import { ApiError, apiFetch } from "@/lib/client/api";
+
+export type HistoryItem = { avatarId: string; createdAt: string; current: boolean; urls: Record<string, string> };
+type Page = { items: HistoryItem[]; nextCursor?: string };
+
+export function HistoryList({ initial }: { initial: Page }) {
+  const router = useRouter();
+  const [items, setItems] = useState(initial.items);
+  const [cursor, setCursor] = useState(initial.nextCursor);
+  const [busy, setBusy] = useState<string>();
+  const [message, setMessage] = useState<{ kind: "status" | "alert"; text: string }>();
+
+  async function act(avatarId: string, action: "select" | "delete") {
+    setBusy(avatarId);
+    setMessage(undefined);
+    try {
+      if (action === "select") {
+        await apiFetch(`/api/avatars/${avatarId}/select`, { method: "POST" });
+        setItems((list) => list.map((item) => ({ ...item, current: item.avatarId === avatarId })));
+        setMessage({ kind: "status", text: "This is now your avatar." });
+      } else {
+        await apiFetch(`/api/avatars/${avatarId}`, { method: "DELETE" });
+        setItems((list) => list.filter((item) => item.avatarId !== avatarId));
+        setMessage({ kind: "status", text: "Avatar deleted." });
+      }
+      router.refresh(); // the header shows the current avatar
+    } catch (caught) {
+      setMessage({ kind: "alert", text: caught instanceof ApiError ? caught.message : "That did not work. Please try again." });
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  async function loadMore() {
+    if (!cursor) return;
+    setBusy("more");
+    try {
+      const page = await apiFetch<Page>(`/api/avatars?cursor=${encodeURIComponent(cursor)}`);
+      setItems((list) => [...list, ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (caught) {
+      setMessage({ kind: "alert", text: caught instanceof ApiError ? caught.message : "Loading failed. Please try again." });
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  if (items.length === 0) return <p>You have no saved avatars yet.</p>;
+
+  return (
+    <>
+      {message && (
+        <p role={message.kind} className={message.kind === "alert" ? "error" : "notice"}>
+          {message.text}
+        </p>
+      )}
+      <ul className="history" aria-label="Your avatars, newest first">
+        {items.map((item) => (
+          <li key={item.avatarId} data-testid="history-item" data-avatar-id={item.avatarId} data-current={item.current}>
+            {/* eslint-disable-next-line @next/next/no-img-element -- presigned S3 URL */}
+            <img src={item.urls["128"]} alt={`Avatar saved ${new Date(item.createdAt).toLocaleString()}`} width={96} height={96} />
+            <span className="hint">{new Date(item.createdAt).toLocaleString()}</span>
+            {item.current ? (
+              <strong>Current avatar</strong>
+            ) : (
+              <button type="button" className="button secondary" disabled={busy !== undefined} onClick={() => act(item.avatarId, "select")}>
+                Use this one
+              </button>
+            )}
+            <button type="button" className="button danger" disabled={busy !== undefined} onClick={() => act(item.avatarId, "delete")}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+      {cursor && (
+        <button type="button" className="button secondary" disabled={busy !== undefined} onClick={loadMore}>
+          Load more
+        </button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+import { ApiError, apiFetch } from "@/lib/client/api";
+
+type Props = { uploadId: string; cropId: string; cropUrl: string };
+
+export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function save() {
+    if (pending) return; // a double click must not send a second save
+    setPending(true);
+    setError(undefined);
+    try {
+      const avatar = await apiFetch<{ avatarId: string }>(`/api/uploads/${uploadId}/save`, { method: "POST", body: { cropId } });
+      router.push(`/avatar/history?saved=${avatar.avatarId}`);
+      router.refresh();
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : "Saving failed. Please try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="save-heading" className="card">
+      <h2 id="save-heading">Save your new avatar</h2>
+      {/* eslint-disable-next-line @next/next/no-img-element -- a presigned S3 URL, shown as is */}
+      <img className="avatar-large" src={cropUrl} alt="Your cropped picture" width={256} height={256} data-testid="crop-result" />
+      <div className="actions">
+        <button type="button" className="button" onClick={save} disabled={pending}>
+          {pending ? "Saving…" : "Save as my avatar"}
+        </button>
+        <Link className="button secondary" href={`/avatar/new/${uploadId}`}>
+          Crop again
+        </Link>
+      </div>
+      {pending && (
+        <p role="status" className="progress">
+          Saving…
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import Link from "next/link";
+
+import { getCurrentAvatar } from "@/lib/avatars/avatars";
+import { currentUser } from "@/lib/auth/session";
+
+import { SignOutButton } from "./sign-out-button";
+
+/** Server component: reads the current avatar from S3 on every render, so a save shows at once. */
+export async function SiteHeader() {
+  const user = await currentUser();
+  const avatar = user ? await getCurrentAvatar(user.id).catch(() => null) : null;
+  return (
+    <header className="site-header">
+      <Link href="/" className="brand">
+        avatar-relay
+      </Link>
+      {user && (
+        <nav aria-label="Account" className="account">
+          <Link href="/avatar/new">Change avatar</Link>
+          <Link href="/avatar/history">History</Link>
+          {avatar ? (
+            // eslint-disable-next-line @next/next/no-img-element -- presigned S3 URL, already the right size
+            <img src={avatar.urls[64]} alt="Your avatar" width={40} height={40} className="avatar-small" data-testid="header-avatar" data-avatar-id={avatar.avatarId} />
+          ) : (
+            <span className="avatar-small avatar-initial" aria-hidden="true" data-testid="header-avatar-empty">
+              {user.name.slice(0, 1).toUpperCase()}
+            </span>
+          )}
+          <span className="user-name">{user.name}</span>
+          <SignOutButton />
+        </nav>
+      )}
+    </header>
+  );
+}

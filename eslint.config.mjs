@@ -1,0 +1,31 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const processEnvRule = {
+  "no-restricted-properties": [
+    "error",
+    { object: "process", property: "env", message: "Read configuration through lib/env.ts (getEnv) so it is validated in one place." },
+  ],
+};
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores([".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  {
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@aws-sdk/*"], message: "Pages and route handlers call lib/; only lib/storage talks to S3." },
+            { group: ["sharp"], message: "Pages and route handlers call lib/; only lib/images uses sharp." },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ["app/**", "components/**", "lib/**"], ignores: ["lib/env.ts"], rules: processEnvRule },
+]);

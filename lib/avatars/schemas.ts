@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+import { ACCEPTED_MIME_TYPES } from "@/lib/images/formats";
+import { AVATAR_ID_PATTERN, UPLOAD_ID_PATTERN, USER_ID_PATTERN } from "@/lib/storage/keys";
+
+/** Every input boundary of the avatar use cases (pure; shared by handlers, pages and tests). */
+
+export const uploadIdSchema = z.string().regex(UPLOAD_ID_PATTERN, "not an upload id");
+export const avatarIdSchema = z.string().regex(AVATAR_ID_PATTERN, "not an avatar id");
+export const userIdSchema = z.string().regex(USER_ID_PATTERN, "not a user id");
+
+export const startUploadSchema = z.object({
+  contentType: z.enum(ACCEPTED_MIME_TYPES, { error: "Please choose a JPEG, PNG, WebP, GIF or AVIF picture." }),
+  size: z.number().int().positive("The file is empty."),
+  name: z.string().max(512).optional(),
+});
+export type StartUploadInput = z.infer<typeof startUploadSchema>;
+
+export const cropSchema = z.object({
+  left: z.number().int().min(0),
+  top: z.number().int().min(0),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)], {
+    error: "rotation must be 0, 90, 180 or 270",
+  }),
+});
+export type CropInput = z.infer<typeof cropSchema>;
+
+export const saveSchema = z.object({ cropId: avatarIdSchema });
+
+export const listQuerySchema = z.object({
+  cursor: z.string().min(1).max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(12),
+});
+
+/** The record in S3 that says which avatar is current. */
+export const currentAvatarRecordSchema = z.object({
+  version: z.literal(1),
+  avatarId: avatarIdSchema,
+  sizes: z.array(z.number().int().positive()),
+  updatedAt: z.string(),
+});
+export type CurrentAvatarRecord = z.infer<typeof currentAvatarRecordSchema>;
+
+export const historyRecordSchema = z.object({
+  version: z.literal(1),
+  avatarId: avatarIdSchema,
+  sizes: z.array(z.number().int().positive()),
+  createdAt: z.string(),
+  uploadId: uploadIdSchema,
+});
+export type HistoryRecord = z.infer<typeof historyRecordSchema>;

@@ -1,0 +1,147 @@
+import "server-only";
+
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { cropProblem, displayTransform, transformedSize, type Size } from "@/lib/images/crop-geometry";
+import { formatBytes } from "@/lib/images/formats";
+import { cropImage, inspectImage, makePreview } from "@/lib/images/pipeline";
+import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";
+import {
+  deletePrefix,
+  getObjectBytes,
+  headObject,
+  presignGet,
+  presignPost,
+  putObject,
+  type PresignedPost,
+} from "@/lib/storage/objects";
+
+import type { CropInput, StartUploadInput } from "./schemas";
+
+/** Step 1 and 2 of the wizard. S3 holds every byte and every fact; any instance can run any step. */
+
+const VIEW_URL_SECONDS = 15 * 60;
+
+export type StartedUpload = { uploadId: string; post: PresignedPost; maxBytes: number };
+
+export async function startUpload(userId: string, input: StartUploadInput): Promise<StartedUpload> {
+  const maxBytes = getEnv().UPLOAD_MAX_BYTES;
+  if (input.size > maxBytes) {
+    throw new AppError("file_too_large", `The file is ${formatBytes(input.size)}; the limit is ${formatBytes(maxBytes)}.`);
+  }
+  const uploadId = newUploadId();
+  const post = await presignPost(originalKey(userId, uploadId), {
+    contentType: input.contentType,
+    maxBytes,
+    expiresIn: getEnv().UPLOAD_URL_TTL_SECONDS,
+  });
+  return { uploadId, post, maxBytes };
+}
+
+export type ReadyUpload = {
+  uploadId: string;
+  status: "ready";
+  /** The original's size as displayed (EXIF orientation applied): crop coordinates use this space. */
+  displayed: Size;
+  format: string;
+  bytes: number;
+  preview: { url: string; width: number; height: number };
+};
+export type UploadState = ReadyUpload | { uploadId: string; status: "uploaded" };
+
+const META = { width: "displayed-width", height: "displayed-height", format: "format", bytes: "original-bytes", pw: "preview-width", ph: "preview-height" };
+
+async function readyState(userId: string, uploadId: string): Promise<ReadyUpload | null> {
+  const preview = await headObject(previewKey(userId, uploadId));
+  if (!preview) return null;
+  const m = preview.metadata;
+  return {
+    uploadId,
+    status: "ready",
+    displayed: { width: Number(m[META.width]), height: Number(m[META.height]) },
+    format: m[META.format] ?? "unknown",
+    bytes: Number(m[META.bytes]),
+    preview: {
+      url: await presignGet(previewKey(userId, uploadId), { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }),
+      width: Number(m[META.pw]),
+      height: Number(m[META.ph]),
+    },
+  };
+}
+
+export async function getUploadState(userId: string, uploadId: string): Promise<UploadState> {
+  const ready = await readyState(userId, uploadId);
+  if (ready) return ready;
+  if (await headObject(originalKey(userId, uploadId))) return { uploadId, status: "uploaded" };
+  throw new AppError("upload_not_found");
+}
+
+/**
+ * Called by the browser once S3 accepted its POST. Re-checks everything an S3 that ignores POST
+ * policies would let through (size, real type, pixel count, completeness); a file that fails is
+ * deleted, so nothing half-usable is left behind. Idempotent: a retry returns the same state.
+ */
+export async function finishUpload(userId: string, uploadId: string): Promise<ReadyUpload> {
+  const existing = await readyState(userId, uploadId);
+  if (existing) return existing;
+
+  const env = getEnv();
+  const key = originalKey(userId, uploadId);
+  const head = await headObject(key);
+  if (!head) throw new AppError("upload_not_found", "We did not receive that upload. Please upload the picture again.");
+  try {
+    if (head.size > env.UPLOAD_MAX_BYTES) {
+      throw new AppError("file_too_large", `The file is ${formatBytes(head.size)}; the limit is ${formatBytes(env.UPLOAD_MAX_BYTES)}.`);
+    }
+    if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
+    const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
+    if (!bytes) throw new AppError("upload_not_found");
+    const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
+    const preview = await makePreview(bytes, env.IMAGE_MAX_PIXELS);
+    await putObject(previewKey(userId, uploadId), preview.data, {
+      contentType: "image/webp",
+      cacheControl: "private, max-age=3600",
+      metadata: {
+        [META.width]: String(image.displayed.width),
+        [META.height]: String(image.displayed.height),
+        [META.format]: image.format,
+        [META.bytes]: String(bytes.length),
+        [META.pw]: String(preview.size.width),
+        [META.ph]: String(preview.size.height),
+      },
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) await deletePrefix(uploadPrefix(userId, uploadId));
+    throw error;
+  }
+  const ready = await readyState(userId, uploadId);
+  if (!ready) throw new AppError("internal", "The preview could not be read back.");
+  return ready;
+}
+
+export type CropResult = { uploadId: string; cropId: string; url: string };
+
+/** Step 2: crop the original (not the preview) so the avatar has every pixel the user chose. */
+export async function cropUpload(userId: string, uploadId: string, crop: CropInput): Promise<CropResult> {
+  const state = await getUploadState(userId, uploadId);
+  if (state.status !== "ready") throw new AppError("upload_incomplete", "The upload has not been checked yet; please wait for it to finish.");
+  const displayedRotated = transformedSize(state.displayed, displayTransform(1, crop.rotation));
+  const problem = cropProblem(crop, displayedRotated);
+  if (problem) throw new AppError("invalid_crop", problem);
+
+  const env = getEnv();
+  const bytes = await getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES);
+  if (!bytes) throw new AppError("upload_not_found");
+  const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
+  const output = await cropImage(bytes, image, crop, env.IMAGE_MAX_PIXELS);
+  const cropId = newAvatarId();
+  const key = cropKey(userId, uploadId, cropId);
+  await putObject(key, output, { contentType: "image/webp", cacheControl: "private, max-age=3600" });
+  return { uploadId, cropId, url: await presignGet(key, { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }) };
+}
+
+export async function getCrop(userId: string, uploadId: string, cropId: string): Promise<CropResult> {
+  const key = cropKey(userId, uploadId, cropId);
+  if (!(await headObject(key))) throw new AppError("crop_not_found");
+  return { uploadId, cropId, url: await presignGet(key, { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }) };
+}

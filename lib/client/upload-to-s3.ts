@@ -1,0 +1,68 @@
+/**
+ * Sends a file from the browser straight to S3 with a presigned POST. XMLHttpRequest rather than
+ * fetch because only XHR reports upload progress. S3's XML error codes become sentences.
+ */
+
+export type PresignedPost = { url: string; fields: Record<string, string> };
+export type UploadProgress = { sent: number; total: number };
+
+export class UploadError extends Error {
+  override name = "UploadError";
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export function s3ErrorCode(xml: string): string | undefined {
+  return /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
+}
+
+export function describeS3Rejection(status: number, code: string | undefined, limitText: string): string {
+  switch (code) {
+    case "EntityTooLarge":
+      return `Storage refused the file: it is larger than the ${limitText} limit.`;
+    case "EntityTooSmall":
+      return "Storage refused the file: it is empty.";
+    case "AccessDenied":
+      return "Storage refused the upload: the upload link expired or the file did not match what was announced. Please try again.";
+    default:
+      return status === 0
+        ? "The upload could not reach storage. Check your connection and try again."
+        : `Storage refused the upload (${code ?? `HTTP ${status}`}). Please try again.`;
+  }
+}
+
+export function uploadToS3(
+  post: PresignedPost,
+  file: File,
+  options: { onProgress: (progress: UploadProgress) => void; signal: AbortSignal; limitText: string },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+    form.append("file", file); // S3 requires the file to be the last field
+
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", post.url);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress({ sent: event.loaded, total: event.total });
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        options.onProgress({ sent: file.size, total: file.size });
+        resolve();
+      } else {
+        const code = s3ErrorCode(xhr.responseText);
+        reject(new UploadError(describeS3Rejection(xhr.status, code, options.limitText), code ?? `http_${xhr.status}`));
+      }
+    };
+    xhr.onerror = () => reject(new UploadError(describeS3Rejection(0, undefined, options.limitText), "network"));
+    xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
+    if (options.signal.aborted) return xhr.abort();
+    options.signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(form);
+  });
+}

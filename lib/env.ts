@@ -1,0 +1,112 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Parsed lazily (so `next build` does not need runtime
+ * configuration) and validated once; instrumentation.ts calls getEnv() at server start so a bad
+ * deployment fails immediately, naming the variable that is wrong.
+ */
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((value) => value === "true" || value === "1");
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+
+    AUTH_SECRET: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -base64 32`)"),
+    NEXTAUTH_URL: z.url("must be the app's public URL, e.g. https://avatars.example.com").optional(),
+    AUTH_DEV_LOGIN: booleanString.optional(),
+    AUTH_GITHUB_ID: optionalString,
+    AUTH_GITHUB_SECRET: optionalString,
+    AUTH_GOOGLE_ID: optionalString,
+    AUTH_GOOGLE_SECRET: optionalString,
+
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    S3_ENDPOINT: z.url("must be a URL such as http://127.0.0.1:4569 or https://<account>.r2.cloudflarestorage.com").optional(),
+    S3_FORCE_PATH_STYLE: booleanString.default(false),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_PUBLIC_BASE_URL: z.url("must be a URL such as https://cdn.example.com").optional(),
+    CORS_ALLOWED_ORIGINS: optionalString,
+
+    UPLOAD_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+    UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+    IMAGE_MAX_PIXELS: positiveInt(64_000_000),
+
+    INSTANCE_ID: optionalString,
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
+        message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the default AWS credential chain)",
+      });
+    }
+    if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_GITHUB_SECRET"], message: "set both AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, or neither" });
+    }
+    if (Boolean(env.AUTH_GOOGLE_ID) !== Boolean(env.AUTH_GOOGLE_SECRET)) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_GOOGLE_SECRET"], message: "set both AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or neither" });
+    }
+  });
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+export type Env = Omit<ParsedEnv, "AUTH_DEV_LOGIN" | "CORS_ALLOWED_ORIGINS"> & {
+  /** Development sign-in (no password): on in development and test, off in production unless AUTH_DEV_LOGIN=true. */
+  AUTH_DEV_LOGIN: boolean;
+  /** Browser origins the bucket's CORS rules allow (defaults to NEXTAUTH_URL's origin). */
+  CORS_ALLOWED_ORIGINS: string[];
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const variable = issue.path.join(".") || "(environment)";
+      const received = source[variable] === undefined ? " (not set)" : "";
+      return `  ${variable}${received}: ${issue.message}`;
+    });
+    throw new EnvError(`Invalid configuration; fix these environment variables (see .env.example):\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const origins = (env.CORS_ALLOWED_ORIGINS ?? (env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).origin : ""))
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new EnvError(`Invalid configuration:\n  CORS_ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+    }
+  }
+  return {
+    ...env,
+    AUTH_DEV_LOGIN: env.AUTH_DEV_LOGIN ?? env.NODE_ENV !== "production",
+    CORS_ALLOWED_ORIGINS: origins,
+  };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

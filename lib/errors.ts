@@ -1,0 +1,71 @@
+/** One error type for everything the app reports to a user; its code decides the HTTP status. */
+
+const statusByCode = {
+  bad_request: 400,
+  invalid_id: 400,
+  invalid_crop: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  upload_not_found: 404,
+  crop_not_found: 404,
+  avatar_not_found: 404,
+  upload_incomplete: 409,
+  file_too_large: 413,
+  unsupported_type: 415,
+  not_an_image: 422,
+  image_too_large: 422,
+  corrupt_image: 422,
+  rate_limited: 429,
+  internal: 500,
+  storage_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof statusByCode;
+
+const defaultMessages: Record<ErrorCode, string> = {
+  bad_request: "The request was not understood.",
+  invalid_id: "That id is not valid.",
+  invalid_crop: "The crop is not valid.",
+  unauthorized: "Please sign in to continue.",
+  forbidden: "This request is not allowed.",
+  not_found: "Not found.",
+  upload_not_found: "That upload was not found. It may have expired; please upload the picture again.",
+  crop_not_found: "That crop was not found. Please crop the picture again.",
+  avatar_not_found: "That avatar was not found.",
+  upload_incomplete: "The upload has not finished yet.",
+  file_too_large: "The file is too large.",
+  unsupported_type: "That type of file is not supported. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
+  not_an_image: "That file is not a picture we can read. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
+  image_too_large: "The picture has too many pixels.",
+  corrupt_image: "The picture is damaged or incomplete. Please choose another file.",
+  rate_limited: "Too many requests. Please wait a moment and try again.",
+  internal: "Something went wrong on our side. Please try again.",
+  storage_unavailable: "Storage is not reachable right now. Please try again in a moment.",
+};
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; requestId?: string } };
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? defaultMessages[code], options);
+    this.code = code;
+    this.status = statusByCode[code];
+  }
+
+  toBody(requestId?: string): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(requestId ? { requestId } : {}) } };
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+export function statusOf(code: ErrorCode): number {
+  return statusByCode[code];
+}

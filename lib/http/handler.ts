@@ -1,0 +1,110 @@
+import "server-only";
+
+import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
+
+import { requireUser, type SessionUser } from "@/lib/auth/session";
+import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
+import { errorFields, instanceId, log } from "@/lib/log";
+
+/**
+ * The one wrapper every route handler uses: request id, same-origin check for state changes,
+ * session check, and one JSON error shape. Handlers stay a few lines: parse, call lib, answer.
+ */
+
+type RouteContext<P> = { params: Promise<P> };
+
+type HandlerInput<P> = { request: NextRequest; params: P; requestId: string };
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const MAX_JSON_BYTES = 16 * 1024;
+
+function newRequestId(request: NextRequest): string {
+  const incoming = request.headers.get("x-request-id");
+  return incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : crypto.randomUUID();
+}
+
+/**
+ * Cross-site requests that change state are refused. Browsers send Origin on every POST/DELETE;
+ * it must name this host (as the client reached it, through any proxy).
+ */
+function assertSameOrigin(request: NextRequest): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
+    throw new AppError("forbidden", "Cross-site requests are not allowed.");
+  }
+  const origin = request.headers.get("origin");
+  if (!origin) return; // not a browser (curl, server-to-server): the session cookie is still required
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  let originHost: string | undefined;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = undefined;
+  }
+  if (!host || originHost !== host) throw new AppError("forbidden", "Cross-site requests are not allowed.");
+}
+
+export function errorResponse(error: unknown, requestId: string, context: Record<string, unknown> = {}): NextResponse {
+  const appError = isAppError(error) ? error : new AppError("internal", undefined, { cause: error });
+  if (appError.status >= 500) log("error", "request failed", { requestId, code: appError.code, ...context, ...errorFields(error) });
+  else log("info", "request refused", { requestId, code: appError.code, ...context });
+  const headers: Record<string, string> = { "x-request-id": requestId, "cache-control": "no-store" };
+  if (appError.code === "storage_unavailable") headers["retry-after"] = "5";
+  return NextResponse.json(appError.toBody(requestId), { status: appError.status, headers });
+}
+
+function finish(response: Response, requestId: string): Response {
+  response.headers.set("x-request-id", requestId);
+  response.headers.set("x-served-by", instanceId());
+  if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+  return response;
+}
+
+export function route<P = Record<string, never>>(
+  handler: (input: HandlerInput<P>) => Promise<Response>,
+): (request: NextRequest, context: RouteContext<P>) => Promise<Response> {
+  return async (request, context) => {
+    const requestId = newRequestId(request);
+    const started = performance.now();
+    const where = { method: request.method, path: request.nextUrl.pathname };
+    try {
+      assertSameOrigin(request);
+      const params = await context.params;
+      const response = await handler({ request, params, requestId });
+      log("info", "request", { requestId, ...where, status: response.status, ms: Math.round(performance.now() - started) });
+      return finish(response, requestId);
+    } catch (error) {
+      return finish(errorResponse(error, requestId, where), requestId);
+    }
+  };
+}
+
+/** route() for handlers that need a signed-in user. */
+export function userRoute<P = Record<string, never>>(
+  handler: (input: HandlerInput<P> & { user: SessionUser }) => Promise<Response>,
+): (request: NextRequest, context: RouteContext<P>) => Promise<Response> {
+  return route<P>(async (input) => handler({ ...input, user: await requireUser() }));
+}
+
+/** Reads a small JSON body and validates it; any problem is a 400 naming what is wrong. */
+export async function parseJsonBody<T>(request: NextRequest, schema: z.ZodType<T>, code: ErrorCode = "bad_request"): Promise<T> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw new AppError("bad_request", "The request body is too large.");
+  const text = await request.text();
+  if (text.length > MAX_JSON_BYTES) throw new AppError("bad_request", "The request body is too large.");
+  let body: unknown;
+  try {
+    body = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    throw new AppError(code, `${where}${issue?.message ?? "invalid request"}`);
+  }
+  return result.data;
+}

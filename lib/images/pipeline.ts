@@ -1,0 +1,122 @@
+import "server-only";
+
+import sharp, { type Metadata, type Sharp, type SharpOptions } from "sharp";
+
+import { AppError } from "@/lib/errors";
+
+import { displayTransform, toStoredRect, transformedSize, type CropRequest, type Size, type Transform } from "./crop-geometry";
+import { ACCEPTED_FORMATS, CROP_OUTPUT_SIDE, PREVIEW_MAX_SIDE } from "./formats";
+
+export type InspectedImage = {
+  format: string;
+  /** Size as stored in the file. */
+  stored: Size;
+  /** EXIF orientation (1 when absent). */
+  orientation: number;
+  /** Size as displayed (orientation applied): the space crop coordinates use. */
+  displayed: Size;
+};
+
+function inputOptions(maxPixels: number): SharpOptions {
+  // failOn "error" refuses truncated and corrupt files; only the first frame of animations is read.
+  return { limitInputPixels: maxPixels, failOn: "error", animated: false, sequentialRead: true };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format|bad seek|not a known file format|Input buffer is empty|Input file is missing/i.test(message)) {
+    return new AppError("not_an_image", undefined, { cause: error });
+  }
+  if (/pixel limit/i.test(message)) return new AppError("image_too_large", undefined, { cause: error });
+  return new AppError("corrupt_image", undefined, { cause: error });
+}
+
+/** Reads only the header: what the file really is, whatever its name or declared type said. */
+export async function inspectImage(bytes: Buffer, maxPixels: number): Promise<InspectedImage> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, inputOptions(maxPixels)).metadata();
+  } catch (error) {
+    throw toAppError(error);
+  }
+  const format = metadata.format as string | undefined;
+  if (!format || !(ACCEPTED_FORMATS as readonly string[]).includes(format) || !metadata.width || !metadata.height) {
+    throw new AppError("not_an_image");
+  }
+  const stored = { width: metadata.width, height: metadata.height };
+  if (stored.width * stored.height > maxPixels) {
+    throw new AppError(
+      "image_too_large",
+      `The picture is ${stored.width}×${stored.height} pixels; the limit is ${Math.round(maxPixels / 1e6)} megapixels.`,
+    );
+  }
+  const orientation = metadata.orientation ?? 1;
+  return { format, stored, orientation, displayed: transformedSize(stored, displayTransform(orientation, 0)) };
+}
+
+function applyTransform(image: Sharp, transform: Transform): Sharp {
+  // sharp mirrors before it rotates, whatever the call order: the same order Transform describes.
+  return image.flop(transform.flop).rotate(transform.rotate);
+}
+
+/**
+ * The picture the crop step shows: upright, at most PREVIEW_MAX_SIDE, as WebP without metadata.
+ * Decoding the whole file here is also what proves it is a complete, valid picture.
+ */
+export async function makePreview(bytes: Buffer, maxPixels: number): Promise<{ data: Buffer; size: Size }> {
+  try {
+    const { data, info } = await sharp(bytes, inputOptions(maxPixels))
+      .autoOrient()
+      .resize(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, { fit: "inside", withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer({ resolveWithObject: true });
+    return { data, size: { width: info.width, height: info.height } };
+  } catch (error) {
+    throw toAppError(error);
+  }
+}
+
+/**
+ * Crops the original: the rectangle is mapped onto the stored pixels, extracted and shrunk there,
+ * and only the small square is turned upright. Output: CROP_OUTPUT_SIDE square WebP, no metadata.
+ */
+export async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
+  const transform = displayTransform(image.orientation, crop.rotation);
+  const stored = toStoredRect(crop, image.stored, transform);
+  const region = {
+    left: Math.round(stored.left),
+    top: Math.round(stored.top),
+    width: Math.max(1, Math.round(stored.width)),
+    height: Math.max(1, Math.round(stored.height)),
+  };
+  try {
+    const { data, info } = await sharp(bytes, inputOptions(maxPixels))
+      .extract(region)
+      .resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" })
+      .toColourspace("srgb")
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+    return await applyTransform(raw, transform).webp({ quality: 90 }).toBuffer();
+  } catch (error) {
+    throw toAppError(error);
+  }
+}
+
+/** The sizes an avatar is served at, made from the cropped square. */
+export async function makeRenditions<S extends number>(crop: Buffer, sizes: readonly S[]): Promise<Map<S, Buffer>> {
+  const entries = await Promise.all(
+    sizes.map(async (size) => {
+      const data = await sharp(crop).resize(size, size, { fit: "cover" }).webp({ quality: 85 }).toBuffer();
+      return [size, data] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** Dimensions and format of an encoded picture (tests and checks). */
+export async function describeImage(bytes: Buffer): Promise<{ format?: string; width?: number; height?: number; hasExif: boolean; hasIcc: boolean }> {
+  const m = await sharp(bytes).metadata();
+  return { format: m.format, width: m.width, height: m.height, hasExif: Boolean(m.exif), hasIcc: Boolean(m.icc) };
+}

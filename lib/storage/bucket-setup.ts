@@ -1,0 +1,169 @@
+import "server-only";
+
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetBucketCorsCommand,
+  GetBucketLifecycleConfigurationCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+
+import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID } from "./bucket-config";
+import { UPLOADS_PREFIX } from "./keys";
+
+/**
+ * Applies and checks the bucket settings the app needs, against any S3 endpoint. The check
+ * observes behaviour (a real CORS preflight, a real anonymous GET) rather than trusting settings.
+ */
+
+export type Finding = { level: "ok" | "warn" | "error"; topic: string; message: string };
+
+type Target = { client: S3Client; bucket: string; origins: string[]; endpoint?: string; region: string; forcePathStyle: boolean };
+
+const errorName = (error: unknown) => (error as { name?: string })?.name ?? "Error";
+const httpStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+
+function bucketUrl(target: Target): string {
+  if (target.endpoint) {
+    const base = target.endpoint.replace(/\/$/, "");
+    if (target.forcePathStyle) return `${base}/${target.bucket}`;
+    const url = new URL(base);
+    return `${url.protocol}//${target.bucket}.${url.host}`;
+  }
+  return `https://${target.bucket}.s3.${target.region}.amazonaws.com`;
+}
+
+export async function applyBucketSetup(target: Target): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const { client, bucket } = target;
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    findings.push({ level: "ok", topic: "bucket", message: `bucket "${bucket}" exists` });
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw error;
+    const location = target.region !== "us-east-1" && !target.endpoint ? { LocationConstraint: target.region as never } : undefined;
+    await client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location }));
+    findings.push({ level: "ok", topic: "bucket", message: `bucket "${bucket}" created` });
+  }
+
+  if (target.origins.length === 0) {
+    findings.push({ level: "error", topic: "cors", message: "no browser origin configured: set NEXTAUTH_URL or CORS_ALLOWED_ORIGINS" });
+  } else {
+    await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules(target.origins) } }));
+    findings.push({ level: "ok", topic: "cors", message: `CORS allows ${target.origins.join(", ")}` });
+  }
+
+  try {
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: lifecycleRules() } }));
+    findings.push({ level: "ok", topic: "lifecycle", message: `abandoned uploads under ${UPLOADS_PREFIX} expire after 1 day` });
+  } catch (error) {
+    if (errorName(error) !== "NotImplemented") throw error;
+    findings.push({
+      level: "warn",
+      topic: "lifecycle",
+      message: `this S3 does not implement lifecycle rules: abandoned uploads under ${UPLOADS_PREFIX} will not expire by themselves`,
+    });
+  }
+  return findings;
+}
+
+export async function checkBucketSetup(target: Target): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const { client, bucket } = target;
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    findings.push({ level: "ok", topic: "bucket", message: `bucket "${bucket}" is reachable with the app's credentials` });
+  } catch (error) {
+    const status = httpStatus(error);
+    const message =
+      status === 404
+        ? `bucket "${bucket}" does not exist: run \`npm run s3:setup\` or create it`
+        : status === 403
+          ? `access to bucket "${bucket}" is denied: check S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY and the IAM policy (infra/s3/iam-policy.json)`
+          : `bucket "${bucket}" is not reachable at ${target.endpoint ?? "AWS"} (${errorName(error)}): check S3_ENDPOINT and the network`;
+    return [{ level: "error", topic: "bucket", message }];
+  }
+
+  // CORS, as stored
+  try {
+    const cors = await client.send(new GetBucketCorsCommand({ Bucket: bucket }));
+    for (const origin of target.origins) {
+      const rule = (cors.CORSRules ?? []).find((r) => (r.AllowedOrigins ?? []).some((o) => o === origin || o === "*"));
+      const methods = new Set(rule?.AllowedMethods ?? []);
+      if (!rule) {
+        findings.push({ level: "error", topic: "cors", message: `no CORS rule allows ${origin}: browsers cannot upload; run \`npm run s3:setup\` or add the rule from infra/s3/cors.json` });
+      } else if (!methods.has("POST") || !methods.has("GET")) {
+        findings.push({ level: "error", topic: "cors", message: `the CORS rule for ${origin} must allow POST (uploads) and GET (previews); it allows ${[...methods].join(", ") || "nothing"}` });
+      } else {
+        findings.push({ level: "ok", topic: "cors", message: `CORS rule allows POST and GET from ${origin}` });
+      }
+    }
+  } catch (error) {
+    findings.push({ level: "error", topic: "cors", message: `the bucket has no CORS configuration (${errorName(error)}): browsers cannot upload; run \`npm run s3:setup\`` });
+  }
+
+  // CORS, as a browser sees it: a real preflight for the upload POST
+  for (const origin of target.origins) {
+    try {
+      const response = await fetch(bucketUrl(target), {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "POST" },
+        signal: AbortSignal.timeout(5_000),
+      });
+      const allowed = response.headers.get("access-control-allow-origin");
+      if (response.ok && (allowed === origin || allowed === "*")) {
+        findings.push({ level: "ok", topic: "cors-preflight", message: `a browser at ${origin} may POST uploads (preflight ${response.status})` });
+      } else {
+        findings.push({ level: "error", topic: "cors-preflight", message: `a browser at ${origin} would be refused (preflight answered ${response.status}, Access-Control-Allow-Origin: ${allowed ?? "none"})` });
+      }
+    } catch (error) {
+      findings.push({ level: "warn", topic: "cors-preflight", message: `could not send a preflight to ${bucketUrl(target)} (${errorName(error)})` });
+    }
+  }
+
+  try {
+    const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    const rule = (lifecycle.Rules ?? []).find((r) => r.Status === "Enabled" && (r.Filter?.Prefix ?? r.Prefix) === UPLOADS_PREFIX && r.Expiration?.Days);
+    findings.push(
+      rule
+        ? { level: "ok", topic: "lifecycle", message: `uploads under ${UPLOADS_PREFIX} expire after ${rule.Expiration?.Days} day(s) (rule "${rule.ID ?? LIFECYCLE_RULE_ID}")` }
+        : { level: "warn", topic: "lifecycle", message: `no enabled rule expires ${UPLOADS_PREFIX}: abandoned uploads will pile up; run \`npm run s3:setup\`` },
+    );
+  } catch (error) {
+    const name = errorName(error);
+    findings.push({
+      level: "warn",
+      topic: "lifecycle",
+      message:
+        name === "NotImplemented"
+          ? "this S3 does not implement lifecycle rules: abandoned uploads will not expire by themselves"
+          : `no lifecycle rule (${name}): abandoned uploads under ${UPLOADS_PREFIX} will pile up; run \`npm run s3:setup\``,
+    });
+  }
+
+  // Privacy, as an anonymous visitor sees it
+  const probeKey = `${UPLOADS_PREFIX}setup-check-${Date.now()}`;
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: "probe", ContentType: "text/plain" }));
+    const response = await fetch(`${bucketUrl(target)}/${probeKey}`, { signal: AbortSignal.timeout(5_000) });
+    findings.push(
+      response.status === 403 || response.status === 401
+        ? { level: "ok", topic: "private", message: "anonymous reads are refused (the bucket is private)" }
+        : { level: "error", topic: "private", message: `an anonymous GET of an object answered ${response.status}: the bucket must be private (remove public ACLs/policies, enable Block Public Access)` },
+    );
+  } catch (error) {
+    findings.push({ level: "warn", topic: "private", message: `could not test anonymous access (${errorName(error)})` });
+  } finally {
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: probeKey })).catch(() => undefined);
+  }
+  return findings;
+}
+
+export function formatFindings(findings: Finding[]): string {
+  const mark = { ok: "ok   ", warn: "WARN ", error: "ERROR" } as const;
+  return findings.map((f) => `${mark[f.level]} ${f.topic}: ${f.message}`).join("\n");
+}
