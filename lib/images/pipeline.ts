@@ -90,6 +90,9 @@ export async function cropImage(bytes: Buffer, image: InspectedImage, crop: Crop
     width: Math.max(1, Math.round(stored.width)),
     height: Math.max(1, Math.round(stored.height)),
   };
+  if (region.left < 0 || region.top < 0 || region.left + region.width > image.stored.width || region.top + region.height > image.stored.height) {
+    throw new AppError("invalid_crop", "The crop goes outside the picture.");
+  }
   try {
     const { data, info } = await sharp(bytes, inputOptions(maxPixels))
       .extract(region)

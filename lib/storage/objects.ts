@@ -3,7 +3,6 @@ import "server-only";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -184,10 +183,11 @@ export async function publicOrPresignedUrl(key: string): Promise<string> {
   return presignGet(key, { expiresIn: 3600, windowSeconds: 3600, contentType: "image/webp" });
 }
 
+/** For health checks: one tiny listing under a prefix the IAM policy allows (HeadBucket would need more). */
 export async function checkBucketReachable(): Promise<void> {
   const { client, bucket } = getS3();
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "avatars/", MaxKeys: 1 }));
   } catch (error) {
     translate(error);
     throw new AppError("storage_unavailable", undefined, { cause: error });

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+
+import { describeS3Rejection, s3ErrorCode } from "./upload-to-s3";
+
+describe("S3 rejections in words", () => {
+  it("reads the code out of S3's XML error", () => {
+    expect(s3ErrorCode("<?xml version='1.0'?><Error><Code>EntityTooLarge</Code><Message>x</Message></Error>")).toBe("EntityTooLarge");
+    expect(s3ErrorCode("not xml")).toBeUndefined();
+  });
+
+  it("explains a file over the limit, an expired or mismatched upload, and an unreachable storage", () => {
+    expect(describeS3Rejection(400, "EntityTooLarge", "10 MB")).toMatch(/larger than the 10 MB limit/);
+    expect(describeS3Rejection(403, "AccessDenied", "10 MB")).toMatch(/expired or the file did not match/);
+    expect(describeS3Rejection(0, undefined, "10 MB")).toMatch(/could not reach storage/);
+    expect(describeS3Rejection(500, "InternalError", "10 MB")).toMatch(/InternalError/);
+  });
+});

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { meanDifference, photoLike, withOrientation } from "@/test/support/images";
+
+import { transformedSize, type QuarterTurn } from "./crop-geometry";
+import { CROP_OUTPUT_SIDE } from "./formats";
+import { cropImage, describeImage, inspectImage, makePreview, makeRenditions } from "./pipeline";
+
+const MAX_PIXELS = 64_000_000;
+const TURNS: QuarterTurn[] = [0, 90, 180, 270];
+
+/** The obvious, slow way: orient and rotate the whole picture, then crop. The fast path must match it. */
+async function referenceCrop(input: Buffer, rotation: QuarterTurn, rect: { left: number; top: number; width: number; height: number }) {
+  const upright = await sharp(input).autoOrient().rotate(rotation).png().toBuffer();
+  return sharp(upright).extract(rect).resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" }).png().toBuffer();
+}
+
+describe("crop under every EXIF orientation and rotation (generated pictures)", () => {
+  let upright: Buffer;
+  const files = new Map<number, Buffer>();
+
+  beforeAll(async () => {
+    upright = await photoLike(360, 240, 7);
+    for (let o = 1; o <= 8; o++) files.set(o, await withOrientation(upright, o));
+  });
+
+  it("the generated files display upright once their orientation is applied (checks the fixture maker)", async () => {
+    for (const [o, file] of files) {
+      const info = await inspectImage(file, MAX_PIXELS);
+      expect(info.orientation).toBe(o);
+      expect(info.displayed).toEqual({ width: 360, height: 240 });
+      expect(await meanDifference(file, upright)).toBeLessThan(4);
+    }
+  });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])("orientation %i: the fast crop equals orient-rotate-crop for all four rotations", async (o) => {
+    const file = files.get(o)!;
+    const info = await inspectImage(file, MAX_PIXELS);
+    for (const rotation of TURNS) {
+      const shown = transformedSize(info.displayed, { flop: false, rotate: rotation });
+      const side = Math.min(shown.width, shown.height) - 40;
+      const rect = { left: 30, top: 10, width: side, height: side };
+      const fast = await cropImage(file, info, { ...rect, rotation }, MAX_PIXELS);
+      const meta = await describeImage(fast);
+      expect(meta).toMatchObject({ format: "webp", width: CROP_OUTPUT_SIDE, height: CROP_OUTPUT_SIDE, hasExif: false });
+      expect(await meanDifference(fast, await referenceCrop(file, rotation, rect))).toBeLessThan(4);
+      // and the same as cropping the upright original: the orientation tag made no difference
+      expect(await meanDifference(fast, await referenceCrop(upright, rotation, rect))).toBeLessThan(6);
+    }
+  });
+
+  it("a wrong mapping would be caught: a mirrored crop differs clearly", async () => {
+    const file = files.get(1)!;
+    const rect = { left: 0, top: 0, width: 200, height: 200 };
+    const fast = await cropImage(file, await inspectImage(file, MAX_PIXELS), { ...rect, rotation: 0 }, MAX_PIXELS);
+    const mirrored = await sharp(await referenceCrop(file, 0, rect)).flop().png().toBuffer();
+    expect(await meanDifference(fast, mirrored)).toBeGreaterThan(20);
+  });
+});
+
+const SHARED = path.resolve(__dirname, "../../../shared/fixtures/exif-orientation");
+const haveShared = existsSync(path.join(SHARED, "Landscape_1.jpg"));
+if (!haveShared) {
+  console.warn(`[pipeline.test] DID NOT RUN the real-photo EXIF tests: ${SHARED} does not exist (team fixtures are only on team machines and CI).`);
+}
+
+describe.skipIf(!haveShared)("real photos with EXIF orientations 0-8 (../shared/fixtures/exif-orientation)", () => {
+  // The rectangle fits the picture both as shown and turned a quarter.
+  const rect = { left: 200, top: 150, width: 900, height: 900 };
+
+  it.each([
+    ["Landscape", { width: 1800, height: 1200 }, 0],
+    ["Landscape", { width: 1800, height: 1200 }, 90],
+    ["Portrait", { width: 1200, height: 1800 }, 0],
+    ["Portrait", { width: 1200, height: 1800 }, 270],
+  ] as const)("all nine %s files give the same avatar (rotation %i)", async (kind, displayed, rotation) => {
+    const outputs: Buffer[] = [];
+    for (let n = 0; n <= 8; n++) {
+      const file = readFileSync(path.join(SHARED, `${kind}_${n}.jpg`));
+      const info = await inspectImage(file, MAX_PIXELS);
+      expect(info.displayed).toEqual(displayed);
+      outputs.push(await cropImage(file, info, { ...rect, rotation }, MAX_PIXELS));
+    }
+    for (let n = 1; n <= 8; n++) expect(await meanDifference(outputs[n]!, outputs[0]!)).toBeLessThan(6);
+  });
+});
+
+describe("inspect and preview", () => {
+  it("sniffs the real format from the bytes, not the name or declared type", async () => {
+    const png = await photoLike(64, 48);
+    expect((await inspectImage(png, MAX_PIXELS)).format).toBe("png");
+  });
+
+  it.each([
+    ["plain text", Buffer.from("hello, I am not a picture")],
+    ["HTML", Buffer.from("<!doctype html><script>alert(1)</script>")],
+    ["SVG with script", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>')],
+    ["PDF", Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")],
+  ])("refuses %s as not_an_image", async (_, bytes) => {
+    await expect(inspectImage(bytes, MAX_PIXELS)).rejects.toMatchObject({ code: "not_an_image", status: 422 });
+  });
+
+  it("refuses a truncated JPEG as corrupt when it is decoded", async () => {
+    const jpeg = await sharp(await photoLike(400, 300)).jpeg({ quality: 90 }).toBuffer();
+    const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6));
+    await expect(makePreview(truncated, MAX_PIXELS)).rejects.toMatchObject({ code: "corrupt_image" });
+  });
+
+  it("refuses a picture declaring more pixels than allowed before decoding it", async () => {
+    const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: "#888" } }).png().toBuffer();
+    await expect(inspectImage(big, 4_000_000)).rejects.toMatchObject({ code: "image_too_large", message: /3000×3000/ });
+  });
+
+  it("makes an upright preview no larger than 1600 pixels, without metadata", async () => {
+    const file = await withOrientation(await photoLike(2400, 1600), 6); // stored 1600×2400, displayed 2400×1600
+    const preview = await makePreview(file, MAX_PIXELS);
+    expect(preview.size).toEqual({ width: 1600, height: 1067 });
+    expect(await describeImage(preview.data)).toMatchObject({ format: "webp", hasExif: false, hasIcc: false });
+  });
+
+  it("makes every rendition size from a crop", async () => {
+    const crop = await sharp(await photoLike(512, 512)).webp().toBuffer();
+    const renditions = await makeRenditions(crop, [512, 64] as const);
+    expect((await describeImage(renditions.get(64)!)).width).toBe(64);
+    expect((await describeImage(renditions.get(512)!)).width).toBe(512);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Shared set-up for the S3 conformance suite (`npm run test:conformance`, or
+ * `npx vitest run --project conformance` with the variables below set).
+ *
+ * The suite pins the S3 behaviour the app relies on, against a real S3-compatible server. It reads:
+ *   S3_TEST_ENDPOINT           e.g. http://127.0.0.1:7480 (Ceph RGW) or https://s3.eu-west-1.amazonaws.com.
+ *                              Unset => every test is SKIPPED (reported as skipped, never as passed).
+ *   S3_TEST_ACCESS_KEY_ID      \ both or neither (neither = the SDK's default credential chain)
+ *   S3_TEST_SECRET_ACCESS_KEY  /
+ *   S3_TEST_REGION             default us-east-1
+ *   S3_TEST_FORCE_PATH_STYLE   default true; "false" for virtual-hosted style (AWS)
+ *   S3_TEST_BUCKET             prefix of the buckets the suite creates (default "avatar-relay-conf");
+ *                              each test file creates `<prefix>-<file>-<random>` and deletes it at the end
+ *   S3_TEST_LC_DAY_SECONDS     set when the server's lifecycle "day" is shortened (Ceph:
+ *                              RGW_LC_DEBUG_INTERVAL); enables the test that waits for a real expiry
+ */
+import { randomBytes } from "node:crypto";
+
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { describe } from "vitest";
+
+import { createS3Client } from "@/lib/storage/s3-client";
+
+export type Target = {
+  endpoint: string;
+  region: string;
+  forcePathStyle: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  bucketPrefix: string;
+  lcDaySeconds?: number;
+};
+
+function readTarget(): Target | undefined {
+  const env = process.env;
+  const endpoint = env.S3_TEST_ENDPOINT?.trim();
+  if (!endpoint) return undefined;
+  const day = Number(env.S3_TEST_LC_DAY_SECONDS ?? "");
+  return {
+    endpoint: endpoint.replace(/\/+$/, ""),
+    region: env.S3_TEST_REGION?.trim() || "us-east-1",
+    forcePathStyle: !["false", "0"].includes((env.S3_TEST_FORCE_PATH_STYLE ?? "true").trim().toLowerCase()),
+    accessKeyId: env.S3_TEST_ACCESS_KEY_ID?.trim() || undefined,
+    secretAccessKey: env.S3_TEST_SECRET_ACCESS_KEY?.trim() || undefined,
+    bucketPrefix: (env.S3_TEST_BUCKET?.trim() || "avatar-relay-conf").toLowerCase(),
+    lcDaySeconds: Number.isFinite(day) && day > 0 ? day : undefined,
+  };
+}
+
+export const target = readTarget();
+
+export const NOT_RUN_REASON = "S3_TEST_ENDPOINT is not set (run `npm run test:conformance`, which starts Ceph RGW if it is installed)";
+
+/**
+ * `describe` that is skipped, loudly, when there is no S3 to test against: vitest then reports the
+ * tests as skipped, never as passed.
+ */
+export function describeS3(name: string, body: (target: Target) => void): void {
+  if (!target) {
+    console.warn(`S3 conformance suite DID NOT RUN (${name}): ${NOT_RUN_REASON}`);
+    describe.skip(name, () => body(undefined as unknown as Target));
+    return;
+  }
+  const t = target;
+  describe(name, () => body(t));
+}
+
+/** A client configured exactly like the app's (lib/storage/s3-client.ts), pointed at the test target. */
+export function testClient(t: Target): S3Client {
+  const client = createS3Client({
+    bucket: "unused",
+    region: t.region,
+    endpoint: t.endpoint,
+    forcePathStyle: t.forcePathStyle,
+    accessKeyId: t.accessKeyId,
+    secretAccessKey: t.secretAccessKey,
+  });
+  // SDK errors carry the whole HTTP response; vitest would print all of it. Keep name, status, message.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+        const status = e?.$metadata?.httpStatusCode;
+        const compact = new Error(`${e?.name ?? "Error"} (HTTP ${status ?? "no response"}): ${e?.message ?? String(error)}`);
+        compact.name = e?.name ?? "Error";
+        Object.assign(compact, { $metadata: { httpStatusCode: status } });
+        throw compact;
+      }
+    },
+    { step: "initialize", name: "conformanceCompactErrors" },
+  );
+  return client;
+}
+
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString("hex");
+}
+
+export async function createTestBucket(client: S3Client, t: Target, tag: string): Promise<string> {
+  const name = `${t.bucketPrefix}-${tag}-${Date.now().toString(36)}-${randomHex(4)}`.slice(0, 63).replace(/-+$/, "");
+  await client.send(
+    new CreateBucketCommand({
+      Bucket: name,
+      CreateBucketConfiguration: t.region === "us-east-1" ? undefined : { LocationConstraint: t.region as never },
+    }),
+  );
+  return name;
+}
+
+/** Deletes every object, then the bucket. */
+export async function deleteTestBucket(client: S3Client, bucket: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    await Promise.all((page.Contents ?? []).map((item) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: item.Key }))));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** Path-style URL of a bucket or object, for anonymous requests. */
+export function objectUrl(t: Target, bucket: string, key = ""): string {
+  const path = key
+    .split("/")
+    .map((part) => encodeURIComponent(part))
+    .join("/");
+  if (t.forcePathStyle) return `${t.endpoint}/${bucket}/${path}`;
+  const url = new URL(t.endpoint);
+  url.hostname = `${bucket}.${url.hostname}`;
+  return `${url.origin}/${path}`;
+}
+
+export type HttpResult = { status: number; code?: string; body: string; headers: Headers };
+
+/** The `<Code>` of an S3 XML error body (never the message: its wording differs between servers). */
+export function errorCode(body: string): string | undefined {
+  return /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+}
+
+export async function httpResult(response: Response): Promise<HttpResult> {
+  const body = await response.text();
+  return { status: response.status, code: errorCode(body), body, headers: response.headers };
+}
+
+/** Status and error name of a failing SDK call (the name is the S3 `<Code>`, or e.g. NotFound for HEAD). */
+export async function sdkError(promise: Promise<unknown>): Promise<{ status?: number; name: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { status: e.$metadata?.httpStatusCode, name: e.name };
+  }
+  throw new Error("expected the S3 call to fail, but it succeeded");
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes that look like a PNG to a sniffer but are just filler; S3 does not care. */
+export function fakeImage(size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].slice(0, size));
+  for (let i = 8; i < size; i++) bytes[i] = i % 251;
+  return bytes;
+}

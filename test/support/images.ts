@@ -1,0 +1,55 @@
+import sharp from "sharp";
+
+import { exifTransform } from "@/lib/images/crop-geometry";
+
+/**
+ * Test pictures made on the fly (no binaries in the repo): photo-like noise over an asymmetric
+ * layout, so a wrong orientation, mirror or offset shows up as a large pixel difference.
+ */
+export async function photoLike(width: number, height: number, seed = 1): Promise<Buffer> {
+  const channels = 3;
+  const data = Buffer.alloc(width * height * channels);
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0xffffffff;
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * channels;
+      const noise = random() * 40;
+      // A red top-left quadrant, a blue bottom band, a horizontal green ramp: nothing is symmetric.
+      const red = x < width / 2 && y < height / 2 ? 200 : 40;
+      const blue = y > (height * 3) / 4 ? 210 : 30;
+      const green = (x / width) * 180;
+      data[i] = Math.min(255, red + noise);
+      data[i + 1] = Math.min(255, green + noise);
+      data[i + 2] = Math.min(255, blue + noise);
+    }
+  }
+  return sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 1 }).toBuffer();
+}
+
+/**
+ * Stores `upright` the way a camera would with EXIF `orientation`: the stored pixels are the
+ * inverse transform of what should be displayed, and the tag says how to turn them back.
+ */
+export async function withOrientation(upright: Buffer, orientation: number, format: "jpeg" | "png" = "jpeg"): Promise<Buffer> {
+  const { flop, rotate } = exifTransform(orientation);
+  // Inverse of "flop, then rotate": rotate back first, then flop (two passes: sharp always flops first).
+  const unrotated = await sharp(upright).rotate((360 - rotate) % 360).png().toBuffer();
+  const stored = sharp(unrotated).flop(flop).withMetadata({ orientation });
+  return format === "jpeg" ? stored.jpeg({ quality: 95 }).toBuffer() : stored.png().toBuffer();
+}
+
+/** Mean absolute difference per channel (0-255) after both are scaled to the same small size. */
+export async function meanDifference(a: Buffer, b: Buffer, side = 64): Promise<number> {
+  const read = (input: Buffer) =>
+    sharp(input).autoOrient().resize(side, side, { fit: "fill" }).removeAlpha().toColourspace("srgb").raw().toBuffer();
+  const [x, y] = await Promise.all([read(a), read(b)]);
+  let total = 0;
+  for (let i = 0; i < x.length; i++) total += Math.abs(x[i]! - y[i]!);
+  return total / x.length;
+}
