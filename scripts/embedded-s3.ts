@@ -2,30 +2,43 @@
  * The embedded S3-compatible server for local development and tests (s3rver, from npm): no cloud
  * account needed. It is a fake: it ignores POST policy conditions and does not implement lifecycle
  * rules, so the app's own post-upload checks are what protect a deployment on such a server.
+ * It runs as a child process (scripts/embedded-s3-server.mjs), the way a real S3 is another server.
  */
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-
-type S3rverInstance = { run(): Promise<{ address: string; port: number }>; close(): Promise<void> };
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
-export type EmbeddedS3 = { endpoint: string; port: number; close(): Promise<void> };
+export type EmbeddedS3 = { endpoint: string; port: number; pid: number; close(): Promise<void> };
 
-export async function startEmbeddedS3(options: { port: number; directory: string; silent?: boolean }): Promise<EmbeddedS3> {
-  mkdirSync(options.directory, { recursive: true });
-  const S3rver = require("s3rver") as S3rverConstructor;
-  const server = new S3rver({
-    address: "127.0.0.1",
-    port: options.port,
-    directory: options.directory,
-    silent: options.silent ?? true,
-    vhostBuckets: false,
-    resetOnClose: false,
+const serverScript = fileURLToPath(new URL("./embedded-s3-server.mjs", import.meta.url));
+
+export function startEmbeddedS3(options: { port: number; directory: string }): Promise<EmbeddedS3> {
+  const child = spawn(
+    process.execPath,
+    ["--openssl-legacy-provider", serverScript, "--port", String(options.port), "--dir", options.directory],
+    { stdio: ["ignore", "pipe", "inherit", "ipc"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void close();
+      reject(new Error("the embedded S3 server did not start within 15 s"));
+    }, 15_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the embedded S3 server exited with code ${code} (is port ${options.port} in use?)`));
+    });
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const match = /^ready (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({ endpoint: match[1]!, port: Number(match[2]), pid: child.pid!, close });
+    });
   });
-  const { port } = await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, port, close: () => server.close() };
 }

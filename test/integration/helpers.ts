@@ -1,0 +1,30 @@
+import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
+import { applyBucketSetup } from "@/lib/storage/bucket-setup";
+import { getEnv } from "@/lib/env";
+import { userIdFor } from "@/lib/auth/user-id";
+
+export async function ensureBucket(): Promise<void> {
+  const settings = s3SettingsFromEnv();
+  await applyBucketSetup({
+    client: createS3Client(settings),
+    bucket: settings.bucket,
+    origins: getEnv().CORS_ALLOWED_ORIGINS,
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+  });
+}
+
+let counter = 0;
+export function newTestUser(): string {
+  counter += 1;
+  return userIdFor("test", `${process.pid}-${Date.now()}-${counter}`);
+}
+
+/** The browser's part of step 1: a multipart POST straight to S3 with the presigned fields. */
+export async function postToS3(post: { url: string; fields: Record<string, string> }, bytes: Buffer, contentType: string): Promise<Response> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+  form.append("file", new Blob([new Uint8Array(bytes)], { type: contentType }), "upload");
+  return fetch(post.url, { method: "POST", body: form });
+}
