@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { connection } from "next/server";
 
 import { getCurrentAvatar } from "@/lib/avatars/avatars";
 import { currentUser } from "@/lib/auth/session";
@@ -7,6 +8,7 @@ import { SignOutButton } from "./sign-out-button";
 
 /** Server component: reads the current avatar from S3 on every render, so a save shows at once. */
 export async function SiteHeader() {
+  await connection(); // per request, never prerendered: it depends on the session
   const user = await currentUser();
   const avatar = user ? await getCurrentAvatar(user.id).catch(() => null) : null;
   return (

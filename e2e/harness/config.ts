@@ -1,0 +1,10 @@
+/**
+ * Where the e2e harness runs things. Everything is on loopback. The S3 target is the embedded
+ * s3rver unless E2E_S3_ENDPOINT names another S3 (Ceph RGW in CI, MinIO, ...), with its keys in
+ * E2E_S3_ACCESS_KEY_ID / E2E_S3_SECRET_ACCESS_KEY.
+ */
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+export const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
+export const EMBEDDED_S3_PORT = Number(process.env.E2E_S3_PORT ?? 4590);
+export const UPLOAD_MAX_BYTES = 3 * 1024 * 1024;
+export const AUTH_SECRET = "e2e-only-secret-0123456789abcdef";

@@ -1,0 +1,63 @@
+import { expect, type Page, type Request } from "@playwright/test";
+
+/** Page object for the three wizard steps and the pages around them. */
+export class Wizard {
+  constructor(readonly page: Page) {}
+
+  async signIn(name: string, returnTo = "/") {
+    await this.page.goto(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+    await this.page.getByLabel(/Name or e-mail/).fill(name);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+    await expect(this.page.getByRole("navigation", { name: "Account" })).toContainText(name.toLowerCase());
+  }
+
+  async openUpload() {
+    await this.page.goto("/avatar/new");
+    await expect(this.page.getByRole("heading", { name: "Choose a picture" })).toBeVisible();
+  }
+
+  fileInput() {
+    return this.page.locator('input[type="file"]');
+  }
+
+  async chooseFile(file: { name: string; mimeType: string; buffer: Buffer }) {
+    await this.fileInput().setInputFiles(file);
+  }
+
+  async waitForCropStep() {
+    await this.page.waitForURL(/\/avatar\/new\/[0-9a-f]{32}$/);
+    await expect(this.page.getByRole("heading", { name: "Crop your picture" })).toBeVisible();
+    await expect(this.page.getByTestId("cropper").locator("img")).toBeVisible();
+  }
+
+  uploadIdFromUrl(): string {
+    return /\/avatar\/new\/([0-9a-f]{32})/.exec(this.page.url())![1]!;
+  }
+
+  /** Crops, returning the JSON body the browser sent (the crop in original pixels). */
+  async crop(): Promise<{ left: number; top: number; width: number; height: number; rotation: number }> {
+    const cropRequest = this.page.waitForRequest((request: Request) => request.method() === "POST" && /\/crop$/.test(request.url()));
+    await this.page.getByRole("button", { name: "Crop", exact: true }).click();
+    const body = (await cropRequest).postDataJSON() as { left: number; top: number; width: number; height: number; rotation: number };
+    await this.page.waitForURL(/\/avatar\/new\/[0-9a-f]{32}\/[0-9]{13}[0-9a-f]{12}$/);
+    await expect(this.page.getByTestId("crop-result")).toBeVisible();
+    return body;
+  }
+
+  async save(): Promise<string> {
+    await this.page.getByRole("button", { name: "Save as my avatar" }).click();
+    await this.page.waitForURL(/\/avatar\/history\?saved=/);
+    const saved = new URL(this.page.url()).searchParams.get("saved")!;
+    await expect(this.page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+    await expect(this.headerAvatar()).toHaveAttribute("data-avatar-id", saved);
+    return saved;
+  }
+
+  headerAvatar() {
+    return this.page.getByTestId("header-avatar");
+  }
+
+  historyItems() {
+    return this.page.getByTestId("history-item");
+  }
+}

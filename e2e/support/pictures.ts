@@ -1,0 +1,13 @@
+import sharp from "sharp";
+
+import { photoLike, withOrientation } from "../../test/support/images";
+
+/** A real JPEG photo-like picture, stored sideways with EXIF orientation 6 like a phone's. */
+export async function phonePhoto(seed = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const upright = await photoLike(1200, 1600, seed);
+  return { name: `phone-${seed}.jpg`, mimeType: "image/jpeg", buffer: await withOrientation(upright, 6) };
+}
+
+export async function plainJpeg(width: number, height: number, seed = 1): Promise<Buffer> {
+  return sharp(await photoLike(width, height, seed)).jpeg({ quality: 90 }).toBuffer();
+}
