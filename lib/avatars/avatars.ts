@@ -101,15 +101,19 @@ export async function currentRenditionUrl(userId: string, size: RenditionSize): 
 
 export type AvatarPage = { items: AvatarView[]; nextCursor?: string };
 
-/** Newest first straight from S3's listing order (avatar ids start with a reverse timestamp). */
+/**
+ * Newest first straight from S3's listing order (avatar ids start with a reverse timestamp). The
+ * cursor is the last avatar id of the previous page, not S3's opaque continuation token: the server
+ * validates it like any other id, and S3 only ever sees a StartAfter key under the caller's prefix.
+ */
 export async function listAvatars(userId: string, options: { cursor?: string; limit: number }): Promise<AvatarPage> {
   const [page, current] = await Promise.all([
-    listKeys(historyPrefix(userId), { maxKeys: options.limit, continuationToken: options.cursor }),
+    listKeys(historyPrefix(userId), { maxKeys: options.limit, startAfter: options.cursor ? historyKey(userId, options.cursor) : undefined }),
     readCurrent(userId),
   ]);
   const ids = page.keys.flatMap((key) => avatarIdFromHistoryKey(userId, key) ?? []);
   const items = await Promise.all(ids.map((id) => view(userId, id, id === current?.avatarId)));
-  return { items, nextCursor: page.nextToken };
+  return { items, nextCursor: page.truncated ? ids.at(-1) : undefined };
 }
 
 export async function selectAvatar(userId: string, avatarId: string): Promise<AvatarView> {

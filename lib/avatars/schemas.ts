@@ -30,7 +30,7 @@ export type CropInput = z.infer<typeof cropSchema>;
 export const saveSchema = z.object({ cropId: avatarIdSchema });
 
 export const listQuerySchema = z.object({
-  cursor: z.string().min(1).max(1024).optional(),
+  cursor: avatarIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(12),
 });
 

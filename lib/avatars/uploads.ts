@@ -32,7 +32,8 @@ export async function startUpload(userId: string, input: StartUploadInput): Prom
   const uploadId = newUploadId();
   const post = await presignPost(originalKey(userId, uploadId), {
     contentType: input.contentType,
-    maxBytes,
+    // The browser knows the file's exact size; S3 then refuses anything larger than announced.
+    maxBytes: input.size,
     expiresIn: getEnv().UPLOAD_URL_TTL_SECONDS,
   });
   return { uploadId, post, maxBytes };

@@ -9,7 +9,7 @@ describe("S3 rejections in words", () => {
   });
 
   it("explains a file over the limit, an expired or mismatched upload, and an unreachable storage", () => {
-    expect(describeS3Rejection(400, "EntityTooLarge", "10 MB")).toMatch(/larger than the 10 MB limit/);
+    expect(describeS3Rejection(400, "EntityTooLarge", "10 MB")).toMatch(/larger than allowed \(at most 10 MB/);
     expect(describeS3Rejection(403, "AccessDenied", "10 MB")).toMatch(/expired or the file did not match/);
     expect(describeS3Rejection(0, undefined, "10 MB")).toMatch(/could not reach storage/);
     expect(describeS3Rejection(500, "InternalError", "10 MB")).toMatch(/InternalError/);

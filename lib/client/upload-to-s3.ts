@@ -23,7 +23,7 @@ export function s3ErrorCode(xml: string): string | undefined {
 export function describeS3Rejection(status: number, code: string | undefined, limitText: string): string {
   switch (code) {
     case "EntityTooLarge":
-      return `Storage refused the file: it is larger than the ${limitText} limit.`;
+      return `Storage refused the file: it is larger than allowed (at most ${limitText}, and no larger than when it was chosen). Please choose it again.`;
     case "EntityTooSmall":
       return "Storage refused the file: it is empty.";
     case "AccessDenied":

@@ -115,9 +115,12 @@ export async function deleteObjects(keys: string[]): Promise<void> {
   }
 }
 
-export type ListPage = { keys: string[]; nextToken?: string };
+export type ListPage = { keys: string[]; truncated: boolean; nextToken?: string };
 
-export async function listKeys(prefix: string, options: { maxKeys?: number; continuationToken?: string } = {}): Promise<ListPage> {
+export async function listKeys(
+  prefix: string,
+  options: { maxKeys?: number; continuationToken?: string; startAfter?: string } = {},
+): Promise<ListPage> {
   const { client, bucket } = getS3();
   try {
     const out = await client.send(
@@ -126,13 +129,12 @@ export async function listKeys(prefix: string, options: { maxKeys?: number; cont
         Prefix: prefix,
         MaxKeys: options.maxKeys ?? 1000,
         ContinuationToken: options.continuationToken,
+        StartAfter: options.startAfter,
       }),
     );
     const keys = (out.Contents ?? []).flatMap((item) => (item.Key ? [item.Key] : []));
-    return { keys, nextToken: out.IsTruncated ? out.NextContinuationToken : undefined };
+    return { keys, truncated: Boolean(out.IsTruncated), nextToken: out.IsTruncated ? out.NextContinuationToken : undefined };
   } catch (error) {
-    const e = error as { name?: string };
-    if (e?.name === "InvalidArgument") throw new AppError("bad_request", "That page cursor is not valid.");
     return translate(error);
   }
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+
+import { cropSchema, listQuerySchema, saveSchema, startUploadSchema } from "./schemas";
+
+describe("input schemas", () => {
+  it("accept only the picture types the app can read", () => {
+    expect(startUploadSchema.safeParse({ contentType: "image/png", size: 10 }).success).toBe(true);
+    for (const contentType of ["image/svg+xml", "text/html", "application/pdf", "image/heic", ""]) {
+      expect(startUploadSchema.safeParse({ contentType, size: 10 }).success).toBe(false);
+    }
+    expect(startUploadSchema.safeParse({ contentType: "image/png", size: 0 }).success).toBe(false);
+  });
+
+  it("accept whole-pixel crops with a quarter-turn rotation only", () => {
+    expect(cropSchema.safeParse({ left: 0, top: 0, width: 10, height: 10, rotation: 270 }).success).toBe(true);
+    expect(cropSchema.safeParse({ left: 0, top: 0, width: 10, height: 10, rotation: 45 }).success).toBe(false);
+    expect(cropSchema.safeParse({ left: -1, top: 0, width: 10, height: 10, rotation: 0 }).success).toBe(false);
+    expect(cropSchema.safeParse({ left: 0, top: 0, width: "10", height: 10, rotation: 0 }).success).toBe(false);
+  });
+
+  it("take an avatar id as the history cursor, never an S3 token or a path", () => {
+    expect(listQuerySchema.safeParse({ cursor: "0000000000000aaaaaaaaaaaa" }).success).toBe(true);
+    expect(listQuerySchema.safeParse({ cursor: "../../other-user" }).success).toBe(false);
+    expect(listQuerySchema.parse({}).limit).toBe(12);
+    expect(listQuerySchema.safeParse({ limit: "500" }).success).toBe(false);
+  });
+
+  it("take a crop id (an avatar id) to save", () => {
+    expect(saveSchema.safeParse({ cropId: "uploads/x" }).success).toBe(false);
+  });
+});
