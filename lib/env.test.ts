@@ -28,6 +28,15 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, NODE_ENV: "development", AUTH_DEV_LOGIN: "false" }).AUTH_DEV_LOGIN).toBe(false);
   });
 
+  it("treats empty values (copied from .env.example) as not set", () => {
+    const env = parseEnv({ ...base, S3_ENDPOINT: "", AUTH_DEV_LOGIN: "", UPLOAD_MAX_BYTES: " ", NODE_ENV: "production" });
+    expect(env.S3_ENDPOINT).toBeUndefined();
+    expect(env.AUTH_DEV_LOGIN).toBe(false);
+    expect(env.UPLOAD_MAX_BYTES).toBe(10 * 1024 * 1024);
+    expect(() => parseEnv({ ...base, AUTH_SECRET: "" })).toThrow(/AUTH_SECRET \(not set\)/);
+    expect(() => parseEnv({ ...base, S3_FORCE_PATH_STYLE: "yes" })).toThrow(/S3_FORCE_PATH_STYLE: must be true or false/);
+  });
+
   it("reads booleans and lists", () => {
     const env = parseEnv({ ...base, S3_FORCE_PATH_STYLE: "true", CORS_ALLOWED_ORIGINS: "http://a.test, http://b.test:8080" });
     expect(env.S3_FORCE_PATH_STYLE).toBe(true);

@@ -7,7 +7,7 @@ import { z } from "zod";
  */
 
 const booleanString = z
-  .enum(["true", "false", "1", "0", ""])
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
   .transform((value) => value === "true" || value === "1");
 
 const optionalString = z
@@ -77,7 +77,9 @@ export class EnvError extends Error {
   override name = "EnvError";
 }
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  // An empty value (`S3_ENDPOINT=` copied from .env.example) means "not set": use the default.
+  const source = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const result = envSchema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {

@@ -6,7 +6,7 @@
 //   2. else radosgw on PATH      -> start a throw-away Ceph RGW (scripts/s3/ceph-rgw.sh) in a fresh temporary
 //                                   folder, run the suite against it, and ALWAYS stop it (also on failure or a signal)
 //   3. else                      -> print "S3 conformance suite DID NOT RUN: ..." and exit 0,
-//                                   or exit 1 when S3_CONFORMANCE_REQUIRED=1 (CI)
+//                                   or exit 1 when S3_CONFORMANCE_REQUIRED=1 or CI is set (CI must prove it ran)
 //
 // Other knobs: S3_CONFORMANCE_CEPH=0 (never use Ceph, e.g. to see case 3 on a machine that has it),
 // RGW_PORT / MON_PORT (default 7480 / 40100 when free, else any free port), RGW_LC_DEBUG_INTERVAL
@@ -166,8 +166,8 @@ async function main() {
   const cephDisabled = ["0", "false", "no"].includes((env.S3_CONFORMANCE_CEPH ?? "").toLowerCase());
   if (cephDisabled || !onPath("radosgw")) {
     const why = cephDisabled ? "Ceph RGW is disabled (S3_CONFORMANCE_CEPH=0)" : `Ceph RGW is not installed (${APT_LINE})`;
-    const required = env.S3_CONFORMANCE_REQUIRED === "1";
-    say(`S3 conformance suite DID NOT RUN: no S3_TEST_ENDPOINT and ${why}${required ? "; S3_CONFORMANCE_REQUIRED=1, so this is a failure" : ""}`);
+    const required = env.S3_CONFORMANCE_REQUIRED === "1" || ["1", "true"].includes((env.CI ?? "").toLowerCase());
+    say(`S3 conformance suite DID NOT RUN: no S3_TEST_ENDPOINT and ${why}${required ? "; this run requires it (CI or S3_CONFORMANCE_REQUIRED=1), so this is a failure" : ""}`);
     return required ? 1 : 0;
   }
 

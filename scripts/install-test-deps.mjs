@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:setup`: installs the system programs the test suite drives, when they are missing.
+ *   - Chromium for Playwright. Debian's `chromium` package (Playwright cannot download its own
+ *     browser on a closed network); on a laptop, Playwright's own browser is used when installed.
+ *   - Ceph RGW, a real S3 implementation, for the conformance tier and the e2e run on real S3.
+ * As root on Debian/Ubuntu it installs them with apt-get; otherwise it says what to install.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const PACKAGES = {
+  chromium: ["chromium", "fonts-liberation"],
+  ceph: ["ceph-mon", "ceph-osd", "radosgw", "ceph-common"],
+};
+
+const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+
+async function playwrightChromium() {
+  try {
+    const { chromium } = await import("@playwright/test");
+    const path = chromium.executablePath();
+    return path && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const haveChromium =
+  Boolean(process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE) || onPath("chromium") || onPath("chromium-browser") || Boolean(await playwrightChromium());
+const missing = [...(haveChromium ? [] : PACKAGES.chromium), ...(onPath("radosgw") ? [] : PACKAGES.ceph)];
+
+if (missing.length === 0) {
+  console.log("test:setup: Chromium and Ceph RGW are present; nothing to install.");
+  process.exit(0);
+}
+
+const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+if (isRoot && onPath("apt-get")) {
+  console.log(`test:setup: installing ${missing.join(" ")} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", ...missing]]) {
+    const result = spawnSync("apt-get", args, { stdio: "inherit", env });
+    if (result.status !== 0) {
+      console.error(`test:setup: apt-get ${args[0]} failed (exit ${result.status})`);
+      process.exit(1);
+    }
+  }
+  process.exit(0);
+}
+
+console.log("test:setup: some test programs are missing and this is not a root Debian/Ubuntu shell, so nothing was installed:");
+if (!haveChromium) console.log("  - Chromium: run `npx playwright install chromium`, or install your OS's chromium and set PLAYWRIGHT_CHROMIUM_EXECUTABLE");
+if (!onPath("radosgw")) console.log(`  - Ceph RGW (optional locally): sudo apt-get install --no-install-recommends ${PACKAGES.ceph.join(" ")}; without it the real-S3 tier reports DID NOT RUN`);
+process.exit(haveChromium ? 0 : 1);
