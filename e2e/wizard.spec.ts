@@ -19,6 +19,10 @@ const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`
 
 test("a user uploads straight to S3 with progress, crops, saves, and sees the avatar in the header and history", async ({ page }) => {
   const wizard = new Wizard(page);
+  const cspViolations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await wizard.signIn(newUserName("alice"));
   await expect(page.getByTestId("header-avatar-empty")).toBeVisible();
 
@@ -110,6 +114,8 @@ test("a user uploads straight to S3 with progress, crops, saves, and sees the av
   const followed = await page.request.get(stablePath);
   expect(followed.status()).toBe(200);
   expect((await sharp(Buffer.from(await followed.body())).metadata()).width).toBe(128);
+
+  expect(cspViolations, "the whole wizard ran under the Content-Security-Policy").toEqual([]);
 
   // The upload's temporary objects are gone: its crop page now says so.
   await page.goto(`/avatar/new/${uploadId}`);
@@ -206,7 +212,14 @@ test.describe("bad input gets a clear message and leaves nothing behind", () => 
   });
 });
 
-test("the sign-in page is accessible", async ({ page }) => {
-  await page.goto("/signin");
+test("the sign-in page is accessible and carries the security headers", async ({ page }) => {
+  const response = await page.goto("/signin");
   await expectNoSeriousA11yViolations(page, "sign-in");
+  const headers = response!.headers();
+  expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["x-served-by"]).toBe("e2e-1");
+  expect(headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
 });

@@ -1,0 +1,33 @@
+/**
+ * The Content-Security-Policy of every page (pure). Scripts need this request's nonce (Next.js
+ * puts it on its own scripts); the only other origins are S3's, for the upload POST (connect-src)
+ * and the presigned or CDN pictures (img-src). Pages may not be framed by anyone.
+ */
+export function contentSecurityPolicy(input: { nonce: string; s3Origins: string[]; imageOrigins: string[]; development: boolean }): string {
+  const s3 = input.s3Origins.join(" ");
+  const images = [...new Set([...input.s3Origins, ...input.imageOrigins])].join(" ");
+  const directives = [
+    "default-src 'self'",
+    // 'unsafe-eval' only in development, where React's refresh runtime needs it.
+    `script-src 'self' 'nonce-${input.nonce}' 'strict-dynamic'${input.development ? " 'unsafe-eval'" : ""}`,
+    // react-easy-crop and Next inject small style elements.
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob: ${images}`.trim(),
+    `connect-src 'self' ${s3}`.trim(),
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ];
+  return directives.join("; ");
+}
+
+/** The origins a browser talks to for this S3 configuration (path-style or virtual-hosted). */
+export function s3BrowserOrigins(settings: { bucket: string; region: string; endpoint?: string; forcePathStyle: boolean }): string[] {
+  if (settings.endpoint) {
+    const url = new URL(settings.endpoint);
+    return settings.forcePathStyle ? [url.origin] : [`${url.protocol}//${settings.bucket}.${url.host}`, url.origin];
+  }
+  return [`https://${settings.bucket}.s3.${settings.region}.amazonaws.com`, `https://s3.${settings.region}.amazonaws.com`];
+}

@@ -1,0 +1,48 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+import { getEnv } from "@/lib/env";
+import { instanceId } from "@/lib/log";
+import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
+
+/**
+ * Runs before every page and route handler: gives the request an id (kept when a proxy in front
+ * already set a sane one), names the instance that answered (x-served-by), and sets the page's
+ * Content-Security-Policy with a fresh nonce, which Next.js reads from the request header.
+ */
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+let cachedOrigins: { s3: string[]; images: string[] } | undefined;
+function origins() {
+  if (!cachedOrigins) {
+    const env = getEnv();
+    cachedOrigins = {
+      s3: s3BrowserOrigins({ bucket: env.S3_BUCKET, region: env.S3_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE }),
+      images: env.S3_PUBLIC_BASE_URL ? [new URL(env.S3_PUBLIC_BASE_URL).origin] : [],
+    };
+  }
+  return cachedOrigins;
+}
+
+export function proxy(request: NextRequest) {
+  const incoming = request.headers.get("x-request-id");
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const { s3, images } = origins();
+  const policy = contentSecurityPolicy({ nonce, s3Origins: s3, imageOrigins: images, development: getEnv().NODE_ENV === "development" });
+
+  const headers = new Headers(request.headers);
+  headers.set("x-request-id", requestId);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", policy);
+
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  response.headers.set("x-request-id", requestId);
+  response.headers.set("x-served-by", instanceId());
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+};
