@@ -44,6 +44,10 @@ const envSchema = z
     UPLOAD_MAX_BYTES: positiveInt(10 * 1024 * 1024),
     UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     IMAGE_MAX_PIXELS: positiveInt(64_000_000),
+    UPLOADS_PER_HOUR: positiveInt(30),
+    IMAGE_JOBS_MAX: positiveInt(2),
+    IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
+    S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
 
     INSTANCE_ID: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

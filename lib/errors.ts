@@ -50,11 +50,14 @@ export class AppError extends Error {
   override name = "AppError";
   readonly code: ErrorCode;
   readonly status: number;
+  /** For 429 and 503: when the client may try again (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message ?? defaultMessages[code], options);
     this.code = code;
     this.status = statusByCode[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? (code === "storage_unavailable" ? 5 : undefined);
   }
 
   toBody(requestId?: string): ErrorBody {

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { AppError } from "@/lib/errors";
+import { withImageSlot } from "@/lib/images/image-jobs";
 import { makeRenditions } from "@/lib/images/pipeline";
 import {
   RENDITION_SIZES,
@@ -74,7 +75,7 @@ export async function saveAvatar(userId: string, uploadId: string, cropId: strin
       // A concurrent save may have finished and cleaned up between our two reads.
       if (!(await historyExists(userId, cropId))) throw new AppError("crop_not_found");
     } else {
-      const renditions = await makeRenditions(crop, RENDITION_SIZES);
+      const renditions = await withImageSlot(() => makeRenditions(crop, RENDITION_SIZES));
       await Promise.all(
         [...renditions].map(([size, data]) => putObject(renditionKey(userId, cropId, size), data, { contentType: "image/webp", cacheControl: IMMUTABLE })),
       );

@@ -1,15 +1,17 @@
 import "server-only";
 
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { cropProblem, displayTransform, transformedSize, type Size } from "@/lib/images/crop-geometry";
 import { formatBytes } from "@/lib/images/formats";
+import { withImageSlot } from "@/lib/images/image-jobs";
 import { cropImage, inspectImage, makePreview } from "@/lib/images/pipeline";
-import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";
+import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, uploadPrefix, uploadStartedKey, uploadsStartedPrefix } from "@/lib/storage/keys";
 import {
   deletePrefix,
   getObjectBytes,
   headObject,
+  listKeys,
   presignGet,
   presignPost,
   putObject,
@@ -29,7 +31,9 @@ export async function startUpload(userId: string, input: StartUploadInput): Prom
   if (input.size > maxBytes) {
     throw new AppError("file_too_large", `The file is ${formatBytes(input.size)}; the limit is ${formatBytes(maxBytes)}.`);
   }
+  await countUploadStart(userId);
   const uploadId = newUploadId();
+  await putObject(uploadStartedKey(userId, hourWindow(), uploadId), "", { contentType: "text/plain" });
   const post = await presignPost(originalKey(userId, uploadId), {
     contentType: input.contentType,
     // The browser knows the file's exact size; S3 then refuses anything larger than announced.
@@ -37,6 +41,28 @@ export async function startUpload(userId: string, input: StartUploadInput): Prom
     expiresIn: getEnv().UPLOAD_URL_TTL_SECONDS,
   });
   return { uploadId, post, maxBytes };
+}
+
+const REJECTED_FILE = new Set<ErrorCode>(["file_too_large", "not_an_image", "image_too_large", "corrupt_image"]);
+
+const HOUR_MS = 3_600_000;
+const hourWindow = (now = Date.now()) => Math.floor(now / HOUR_MS);
+
+/**
+ * Bounds uploads per user per hour across every instance, with S3 as the only shared state: each
+ * started upload leaves an empty marker under the user's prefix for the current hour, and the
+ * markers are counted before a new upload is signed. The uploads/ lifecycle rule expires them.
+ */
+async function countUploadStart(userId: string): Promise<void> {
+  const limit = getEnv().UPLOADS_PER_HOUR;
+  const now = Date.now();
+  const started = await listKeys(uploadsStartedPrefix(userId, hourWindow(now)), { maxKeys: limit });
+  if (started.keys.length >= limit) {
+    const retryAfterSeconds = Math.ceil(((hourWindow(now) + 1) * HOUR_MS - now) / 1000);
+    throw new AppError("rate_limited", `You can start ${limit} uploads per hour. Please try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
+      retryAfterSeconds,
+    });
+  }
 }
 
 export type ReadyUpload = {
@@ -97,8 +123,10 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
     if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
     const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
     if (!bytes) throw new AppError("upload_not_found");
-    const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
-    const preview = await makePreview(bytes, env.IMAGE_MAX_PIXELS);
+    const { image, preview } = await withImageSlot(async () => ({
+      image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS),
+      preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS),
+    }));
     await putObject(previewKey(userId, uploadId), preview.data, {
       contentType: "image/webp",
       cacheControl: "private, max-age=3600",
@@ -112,7 +140,8 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
       },
     });
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) await deletePrefix(uploadPrefix(userId, uploadId));
+    // Only a file that is itself bad is deleted; "busy" or "storage down" leaves it for a retry.
+    if (error instanceof AppError && REJECTED_FILE.has(error.code)) await deletePrefix(uploadPrefix(userId, uploadId));
     throw error;
   }
   const ready = await readyState(userId, uploadId);
@@ -133,8 +162,7 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   const env = getEnv();
   const bytes = await getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES);
   if (!bytes) throw new AppError("upload_not_found");
-  const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
-  const output = await cropImage(bytes, image, crop, env.IMAGE_MAX_PIXELS);
+  const output = await withImageSlot(async () => cropImage(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS));
   const cropId = newAvatarId();
   const key = cropKey(userId, uploadId, cropId);
   await putObject(key, output, { contentType: "image/webp", cacheControl: "private, max-age=3600" });

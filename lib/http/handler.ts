@@ -51,7 +51,7 @@ export function errorResponse(error: unknown, requestId: string, context: Record
   if (appError.status >= 500) log("error", "request failed", { requestId, code: appError.code, ...context, ...errorFields(error) });
   else log("info", "request refused", { requestId, code: appError.code, ...context });
   const headers: Record<string, string> = { "x-request-id": requestId, "cache-control": "no-store" };
-  if (appError.code === "storage_unavailable") headers["retry-after"] = "5";
+  if (appError.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(appError.retryAfterSeconds)));
   return NextResponse.json(appError.toBody(requestId), { status: appError.status, headers });
 }
 

@@ -118,7 +118,7 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
       if (response.ok && (allowed === origin || allowed === "*")) {
         findings.push({ level: "ok", topic: "cors-preflight", message: `a browser at ${origin} may POST uploads (preflight ${response.status})` });
       } else {
-        findings.push({ level: "error", topic: "cors-preflight", message: `a browser at ${origin} would be refused (preflight answered ${response.status}, Access-Control-Allow-Origin: ${allowed ?? "none"})` });
+        findings.push({ level: "error", topic: "cors-preflight", message: `a browser at ${origin} would be refused (preflight answered ${response.status}, Access-Control-Allow-Origin: ${allowed ?? "none"}): uploads from the app will fail; run \`npm run s3:setup\` or add the rule from infra/s3/cors.json` });
       }
     } catch (error) {
       findings.push({ level: "warn", topic: "cors-preflight", message: `could not send a preflight to ${bucketUrl(target)} (${errorName(error)})` });

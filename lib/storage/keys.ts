@@ -54,6 +54,17 @@ export function uploadPrefix(userId: string, uploadId: string): string {
   return `${UPLOADS_PREFIX}${userId}/${uploadId}/`;
 }
 
+/** Empty markers counting the uploads a user started in one hour (see countUploadStart). */
+export function uploadsStartedPrefix(userId: string, hourWindow: number): string {
+  assertId("user", userId, isUserId);
+  return `${UPLOADS_PREFIX}${userId}/started/${Math.trunc(hourWindow)}/`;
+}
+
+export function uploadStartedKey(userId: string, hourWindow: number, uploadId: string): string {
+  assertId("upload", uploadId, isUploadId);
+  return `${uploadsStartedPrefix(userId, hourWindow)}${uploadId}`;
+}
+
 export const originalKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}original`;
 export const previewKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}preview.webp`;
 

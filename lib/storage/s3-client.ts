@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 
 export type S3Settings = {
   bucket: string;
+  requestTimeoutMs?: number;
   region: string;
   endpoint?: string;
   forcePathStyle: boolean;
@@ -28,9 +29,14 @@ export function createS3Client(settings: S3Settings): S3Client {
     // or ignore some of them. Only send them where S3 requires them.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    maxAttempts: 3,
-    // Bounded time when S3 is down, so handlers answer 503 quickly instead of hanging.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 30_000 }),
+    // Bounded time when S3 is down or hangs, so handlers answer 503 instead of hanging:
+    // at most two attempts of S3_REQUEST_TIMEOUT_MS each.
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 2_000,
+      requestTimeout: settings.requestTimeoutMs ?? 10_000,
+      throwOnRequestTimeout: true, // without it the SDK only logs a warning and waits forever
+    }),
   });
 }
 
@@ -43,6 +49,7 @@ export function s3SettingsFromEnv(): S3Settings {
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     accessKeyId: env.S3_ACCESS_KEY_ID,
     secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    requestTimeoutMs: env.S3_REQUEST_TIMEOUT_MS,
   };
 }
 

@@ -1,0 +1,21 @@
+import "server-only";
+
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+
+import { JobLimiter } from "./job-limiter";
+
+let limiter: JobLimiter | undefined;
+
+/**
+ * Runs image work within this instance's bound (IMAGE_JOBS_MAX at once, IMAGE_QUEUE_MAX waiting);
+ * beyond it the request is refused with 429 and Retry-After, and the user's step can be retried.
+ */
+export async function withImageSlot<T>(job: () => Promise<T>): Promise<T> {
+  limiter ??= new JobLimiter(getEnv().IMAGE_JOBS_MAX, getEnv().IMAGE_QUEUE_MAX);
+  const result = await limiter.run(job);
+  if (!result) {
+    throw new AppError("rate_limited", "The server is busy with other pictures. Please try again in a few seconds.", { retryAfterSeconds: 3 });
+  }
+  return result.value;
+}

@@ -1,0 +1,53 @@
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { photoLike } from "@/test/support/images";
+
+/** Abuse limits, with small limits set before any app module reads the env (restored after). */
+
+const saved = { ...process.env };
+Object.assign(process.env, { UPLOADS_PER_HOUR: "3", IMAGE_JOBS_MAX: "1", IMAGE_QUEUE_MAX: "0" });
+afterAll(() => {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+const app = async () => ({ ...(await import("@/lib/avatars/uploads")), ...(await import("./helpers")) });
+
+describe("abuse limits", () => {
+  it("bounds uploads per user per hour with 429 and a Retry-After, per user", async () => {
+    const { startUpload, newTestUser, ensureBucket } = await app();
+    await ensureBucket();
+    const user = newTestUser();
+    for (let i = 0; i < 3; i++) await startUpload(user, { contentType: "image/png", size: 100 });
+    const refused = startUpload(user, { contentType: "image/png", size: 100 });
+    await expect(refused).rejects.toMatchObject({ code: "rate_limited", status: 429, message: /3 uploads per hour/ });
+    const error = (await refused.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { retryAfterSeconds: number };
+    expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    expect(error.retryAfterSeconds).toBeLessThanOrEqual(3600);
+    // another user is not affected
+    await expect(startUpload(newTestUser(), { contentType: "image/png", size: 100 })).resolves.toBeTruthy();
+  });
+
+  it("bounds concurrent image jobs per instance: beyond the bound a request gets 429, not a queue without end", async () => {
+    const { startUpload, finishUpload, newTestUser, postToS3 } = await app();
+    const user = newTestUser();
+    const bytes = await sharp(await photoLike(2400, 1800, 8)).jpeg({ quality: 92 }).toBuffer();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
+      expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+      ids.push(started.uploadId);
+    }
+    const results = await Promise.allSettled(ids.map((id) => finishUpload(user, id)));
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "rate_limited", status: 429, retryAfterSeconds: 3 });
+    // a refused check is not a failed upload: retrying it later succeeds
+    for (const id of ids) await expect(finishUpload(user, id)).resolves.toMatchObject({ status: "ready" });
+  });
+});

@@ -1,0 +1,110 @@
+import {
+  DeleteBucketLifecycleCommand,
+  GetBucketCorsCommand,
+  GetBucketLifecycleConfigurationCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, expect, test } from "vitest";
+
+import { corsRules, lifecycleRules } from "@/lib/storage/bucket-config";
+import { applyBucketSetup, checkBucketSetup, type Finding } from "@/lib/storage/bucket-setup";
+import { UPLOADS_PREFIX } from "@/lib/storage/keys";
+
+import { deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
+
+/**
+ * `npm run s3:setup` / `npm run s3:check` (lib/storage/bucket-setup.ts) against a real S3: setup
+ * creates a bucket the app can use, and check notices, in words a person can act on, when CORS or
+ * the lifecycle rule is missing or wrong.
+ */
+
+const APP_ORIGIN = "http://127.0.0.1:3100";
+const OTHER_ORIGIN = "http://evil.example";
+
+const errors = (findings: Finding[]) => findings.filter((f) => f.level === "error");
+const about = (findings: Finding[], topic: string) => findings.filter((f) => f.topic === topic);
+const show = (findings: Finding[]) => findings.map((f) => `${f.level} ${f.topic}: ${f.message}`).join("\n");
+
+describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
+  let client: S3Client;
+  // a name nobody created yet: setup must create it
+  const bucket = `${t?.bucketPrefix}-setup-${Date.now().toString(36)}-${randomHex(4)}`.slice(0, 63).replace(/-+$/, "");
+  let created = false;
+
+  const setupTarget = () => ({ client, bucket, origins: [APP_ORIGIN], endpoint: t.endpoint, region: t.region, forcePathStyle: t.forcePathStyle });
+
+  beforeAll(() => {
+    client = testClient(t);
+  });
+  afterAll(async () => {
+    if (created) await deleteTestBucket(client, bucket);
+  });
+
+  test("setup creates a missing bucket and applies the app's CORS and lifecycle rules", async () => {
+    expect(await sdkError(client.send(new HeadBucketCommand({ Bucket: bucket })))).toMatchObject({ status: 404 });
+    const findings = await applyBucketSetup(setupTarget());
+    created = true;
+    expect(errors(findings), show(findings)).toEqual([]);
+    expect(findings).toContainEqual({ level: "ok", topic: "bucket", message: `bucket "${bucket}" created` });
+    expect(about(findings, "cors").map((f) => f.level)).toEqual(["ok"]);
+    // a real S3 implements lifecycle rules: "ok", not the "does not implement" warning
+    expect(about(findings, "lifecycle").map((f) => f.level)).toEqual(["ok"]);
+
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    const cors = await client.send(new GetBucketCorsCommand({ Bucket: bucket }));
+    expect(cors.CORSRules?.map((r) => ({ AllowedOrigins: r.AllowedOrigins, AllowedMethods: r.AllowedMethods }))).toEqual(
+      corsRules([APP_ORIGIN]).map((r) => ({ AllowedOrigins: r.AllowedOrigins, AllowedMethods: r.AllowedMethods })),
+    );
+    const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    expect(lifecycle.Rules?.map((r) => [r.ID, r.Status, r.Filter?.Prefix, r.Expiration?.Days])).toEqual(
+      lifecycleRules().map((r) => [r.ID, r.Status, r.Filter?.Prefix, r.Expiration?.Days]),
+    );
+
+    // applying again is harmless: the bucket now "exists"
+    const again = await applyBucketSetup(setupTarget());
+    expect(errors(again), show(again)).toEqual([]);
+    expect(again).toContainEqual({ level: "ok", topic: "bucket", message: `bucket "${bucket}" exists` });
+  });
+
+  test("check of a freshly set-up bucket: no error, no warning; private, CORS (stored and preflight), lifecycle all ok", async () => {
+    const findings = await checkBucketSetup(setupTarget());
+    expect(findings.filter((f) => f.level !== "ok"), show(findings)).toEqual([]);
+    for (const topic of ["bucket", "cors", "cors-preflight", "lifecycle", "private"]) {
+      expect([topic, about(findings, topic).map((f) => f.level)]).toEqual([topic, ["ok"]]);
+    }
+    expect(about(findings, "private")[0]!.message).toContain("anonymous reads are refused");
+  });
+
+  test("a CORS rule for another origin: check reports an error naming the app's origin and the fix", async () => {
+    await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules([OTHER_ORIGIN]) } }));
+    const findings = await checkBucketSetup(setupTarget());
+    const stored = about(findings, "cors");
+    expect(stored.map((f) => f.level), show(findings)).toEqual(["error"]);
+    expect(stored[0]!.message).toContain(`no CORS rule allows ${APP_ORIGIN}`);
+    expect(stored[0]!.message).toContain("npm run s3:setup");
+    expect(stored[0]!.message).toContain("infra/s3/cors.json");
+    // and what a browser would see: the real preflight is refused too, with the same way out
+    const preflight = about(findings, "cors-preflight");
+    expect(preflight.map((f) => f.level)).toEqual(["error"]);
+    expect(preflight[0]!.message).toContain(`a browser at ${APP_ORIGIN} would be refused`);
+    expect(preflight[0]!.message).toContain("npm run s3:setup");
+    expect(errors(findings).map((f) => f.topic).sort()).toEqual(["cors", "cors-preflight"]);
+
+    // setup repairs it
+    await applyBucketSetup(setupTarget());
+    expect(errors(await checkBucketSetup(setupTarget()))).toEqual([]);
+  });
+
+  test("no lifecycle configuration: check warns that abandoned uploads pile up, and names the fix", async () => {
+    await applyBucketSetup(setupTarget()); // CORS as the app needs it, whatever the test before left
+    await client.send(new DeleteBucketLifecycleCommand({ Bucket: bucket }));
+    const findings = await checkBucketSetup(setupTarget());
+    const lifecycle = about(findings, "lifecycle");
+    expect(lifecycle.map((f) => f.level), show(findings)).toEqual(["warn"]);
+    expect(lifecycle[0]!.message).toContain(`abandoned uploads under ${UPLOADS_PREFIX} will pile up`);
+    expect(lifecycle[0]!.message).toContain("npm run s3:setup");
+    expect(errors(findings), show(findings)).toEqual([]);
+  });
+});
