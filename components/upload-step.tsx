@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { UploadError, uploadToS3, type PresignedPost } from "@/lib/client/upload-to-s3";
-import { ACCEPTED_MIME_TYPES, formatBytes, isAcceptedMimeType } from "@/lib/images/formats";
+import { ACCEPTED_MIME_TYPES, describeOverLimit, formatBytes, isAcceptedMimeType } from "@/lib/images/formats";
 
 type Phase =
   | { name: "idle" }
@@ -35,7 +35,7 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
         return;
       }
       if (file.size > maxBytes) {
-        setError(`"${file.name}" is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`);
+        setError(`"${file.name}" ${describeOverLimit(file.size, maxBytes)}`);
         return;
       }
       const controller = new AbortController();

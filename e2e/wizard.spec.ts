@@ -163,7 +163,7 @@ test.describe("bad input gets a clear message and leaves nothing behind", () => 
     await expect(page.locator("main [role=alert]")).toContainText("damaged or incomplete");
 
     await wizard.chooseFile({ name: "huge.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(UPLOAD_MAX_BYTES + 1, 7) });
-    await expect(page.locator("main [role=alert]")).toContainText("the limit is 3 MB");
+    await expect(page.locator("main [role=alert]")).toContainText("is 3,145,729 bytes; the limit is 3,145,728 bytes (3 MB).");
 
     await wizard.chooseFile({ name: "page.html", mimeType: "text/html", buffer: Buffer.from("<script>alert(1)</script>") });
     await expect(page.locator("main [role=alert]")).toContainText("not a supported picture");

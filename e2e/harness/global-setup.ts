@@ -57,10 +57,14 @@ export default async function globalSetup() {
     S3_ACCESS_KEY_ID: external ? process.env.E2E_S3_ACCESS_KEY_ID : EMBEDDED_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: external ? process.env.E2E_S3_SECRET_ACCESS_KEY : EMBEDDED_S3_CREDENTIALS.secretAccessKey,
     UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
+    // Short, so the fault tests see a frozen S3 turn into 503 within a few seconds.
+    S3_REQUEST_TIMEOUT_MS: "2000",
     INSTANCE_ID: "e2e-1",
   };
   process.env.E2E_S3_KIND = external ? "external" : "embedded";
   process.env.E2E_S3_ENDPOINT_IN_USE = appEnv.S3_ENDPOINT;
+  process.env.E2E_S3_SECRET_IN_USE = appEnv.S3_SECRET_ACCESS_KEY;
+  if (embedded) process.env.E2E_S3_PID = String(embedded.pid);
 
   const tsx = ["--conditions=react-server", "--import", "tsx"];
   run(process.execPath, [...tsx, "scripts/bucket.ts", "apply"], appEnv);
@@ -72,6 +76,7 @@ export default async function globalSetup() {
     env: appEnv,
     stdio: ["ignore", process.env.E2E_APP_LOGS === "1" ? "inherit" : "ignore", "inherit"],
   });
+  process.env.E2E_APP_PID = String(app.pid);
   try {
     await waitForHealth(`${APP_ORIGIN}/api/health`, app, 60_000);
   } catch (error) {

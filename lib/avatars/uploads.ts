@@ -3,7 +3,7 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { cropProblem, displayTransform, transformedSize, type Size } from "@/lib/images/crop-geometry";
-import { formatBytes } from "@/lib/images/formats";
+import { describeOverLimit } from "@/lib/images/formats";
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { cropImage, inspectImage, makePreview } from "@/lib/images/pipeline";
 import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, uploadPrefix, uploadStartedKey, uploadsStartedPrefix } from "@/lib/storage/keys";
@@ -29,7 +29,7 @@ export type StartedUpload = { uploadId: string; post: PresignedPost; maxBytes: n
 export async function startUpload(userId: string, input: StartUploadInput): Promise<StartedUpload> {
   const maxBytes = getEnv().UPLOAD_MAX_BYTES;
   if (input.size > maxBytes) {
-    throw new AppError("file_too_large", `The file is ${formatBytes(input.size)}; the limit is ${formatBytes(maxBytes)}.`);
+    throw new AppError("file_too_large", `The file ${describeOverLimit(input.size, maxBytes)}`);
   }
   await countUploadStart(userId);
   const uploadId = newUploadId();
@@ -118,7 +118,7 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
   if (!head) throw new AppError("upload_not_found", "We did not receive that upload. Please upload the picture again.");
   try {
     if (head.size > env.UPLOAD_MAX_BYTES) {
-      throw new AppError("file_too_large", `The file is ${formatBytes(head.size)}; the limit is ${formatBytes(env.UPLOAD_MAX_BYTES)}.`);
+      throw new AppError("file_too_large", `The file ${describeOverLimit(head.size, env.UPLOAD_MAX_BYTES)}`);
     }
     if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
     const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);

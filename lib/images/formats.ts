@@ -18,6 +18,14 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MB`;
 }
 
+/** "The file is 12.3 MB; the limit is 10 MB.", exact in bytes when rounding would make both look equal. */
+export function describeOverLimit(size: number, limit: number): string {
+  const [a, b] = [formatBytes(size), formatBytes(limit)];
+  return a === b
+    ? `is ${size.toLocaleString("en-US")} bytes; the limit is ${limit.toLocaleString("en-US")} bytes (${b}).`
+    : `is ${a}; the limit is ${b}.`;
+}
+
 /** Largest side of the preview the crop step shows instead of the original. */
 export const PREVIEW_MAX_SIDE = 1600;
 /** Side of the cropped square; renditions are made from it. */

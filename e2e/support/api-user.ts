@@ -1,0 +1,73 @@
+import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+
+import { APP_ORIGIN } from "../harness/config";
+
+/**
+ * A signed-in user driving the app over HTTP only, the way a script (or an attacker) would:
+ * next-auth's CSRF token + the development sign-in, then the app's JSON API and S3 directly.
+ */
+export class ApiUser {
+  private constructor(
+    readonly request: APIRequestContext,
+    readonly id: string,
+    readonly name: string,
+  ) {}
+
+  static async signIn(name: string): Promise<ApiUser> {
+    const request = await playwrightRequest.newContext({ baseURL: APP_ORIGIN, extraHTTPHeaders: { origin: APP_ORIGIN } });
+    const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const signIn = await request.post("/api/auth/callback/dev", { form: { csrfToken, name, json: "true" } });
+    expect(signIn.status()).toBe(200);
+    const session = (await (await request.get("/api/auth/session")).json()) as { user?: { id?: string } };
+    expect(session.user?.id).toMatch(/^[0-9a-f]{24}$/);
+    return new ApiUser(request, session.user!.id!, name);
+  }
+
+  static async anonymous(): Promise<APIRequestContext> {
+    return playwrightRequest.newContext({ baseURL: APP_ORIGIN, extraHTTPHeaders: { origin: APP_ORIGIN } });
+  }
+
+  async presign(declaredType: string, size: number) {
+    return this.request.post("/api/uploads", { data: { contentType: declaredType, size } });
+  }
+
+  /** Step 1 as the browser does it: presign at the app, POST the bytes to S3, then ask the app to check. */
+  async upload(bytes: Buffer, declaredType: string) {
+    const presign = await this.presign(declaredType, bytes.length);
+    if (presign.status() !== 201) return { presign, uploadId: undefined, s3Status: undefined, finish: undefined };
+    const { uploadId, post } = (await presign.json()) as { uploadId: string; post: { url: string; fields: Record<string, string> } };
+    const form = new FormData();
+    for (const [key, value] of Object.entries(post.fields)) form.append(key, value);
+    form.append("file", new Blob([new Uint8Array(bytes)], { type: declaredType }), "upload");
+    const s3 = await fetch(post.url, { method: "POST", body: form });
+    const finish = s3.status < 300 ? await this.request.post(`/api/uploads/${uploadId}/finish`) : undefined;
+    return { presign, uploadId, s3Status: s3.status, finish };
+  }
+
+  async uploadReady(bytes: Buffer, declaredType = "image/jpeg") {
+    const result = await this.upload(bytes, declaredType);
+    expect(result.finish?.status()).toBe(200);
+    return { uploadId: result.uploadId!, state: (await result.finish!.json()) as { displayed: { width: number; height: number }; preview: { url: string } } };
+  }
+
+  async crop(uploadId: string, displayed: { width: number; height: number }) {
+    const side = Math.min(displayed.width, displayed.height);
+    const response = await this.request.post(`/api/uploads/${uploadId}/crop`, { data: { left: 0, top: 0, width: side, height: side, rotation: 0 } });
+    expect(response.status()).toBe(201);
+    return ((await response.json()) as { cropId: string }).cropId;
+  }
+
+  async save(uploadId: string, cropId: string) {
+    const response = await this.request.post(`/api/uploads/${uploadId}/save`, { data: { cropId } });
+    expect(response.status()).toBe(200);
+    return (await response.json()) as { avatarId: string; urls: Record<string, string> };
+  }
+
+  async history() {
+    return ((await (await this.request.get("/api/avatars?limit=50")).json()) as { items: { avatarId: string; current: boolean }[] }).items;
+  }
+
+  async dispose() {
+    await this.request.dispose();
+  }
+}
