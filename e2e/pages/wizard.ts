@@ -48,7 +48,7 @@ export class Wizard {
     await this.page.getByRole("button", { name: "Save as my avatar" }).click();
     await this.page.waitForURL(/\/avatar\/history\?saved=/);
     const saved = new URL(this.page.url()).searchParams.get("saved")!;
-    await expect(this.page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+    await expect(this.page.getByRole("status").filter({ hasText: "Your new avatar is saved." })).toBeVisible();
     await expect(this.headerAvatar()).toHaveAttribute("data-avatar-id", saved);
     return saved;
   }

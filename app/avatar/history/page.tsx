@@ -15,7 +15,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <h1 id="history-heading">Your avatars</h1>
       {saved && (
         <p role="status" className="notice">
-          Saved. This is now your avatar.
+          Your new avatar is saved.
         </p>
       )}
       <HistoryList initial={page} />
