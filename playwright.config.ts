@@ -15,6 +15,7 @@ const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (process.en
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  testIgnore: "cluster/**", // the multi-instance suite: playwright.cluster.config.ts
   globalSetup: "./e2e/harness/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },

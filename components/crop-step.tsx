@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import Cropper, { type Area } from "react-easy-crop";
 
+import { ServedBy } from "@/components/served-by";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
 
@@ -103,6 +104,7 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
           {error}
         </p>
       )}
+      <ServedBy />
     </section>
   );
 }

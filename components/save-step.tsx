@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
+import { ServedBy } from "@/components/served-by";
 import { ApiError, apiFetch } from "@/lib/client/api";
 
 type Props = { uploadId: string; cropId: string; cropUrl: string };
@@ -50,6 +51,7 @@ export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
           {error}
         </p>
       )}
+      <ServedBy />
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { ServedBy } from "@/components/served-by";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { UploadError, uploadToS3, type PresignedPost } from "@/lib/client/upload-to-s3";
 import { ACCEPTED_MIME_TYPES, describeOverLimit, formatBytes, isAcceptedMimeType } from "@/lib/images/formats";
@@ -63,6 +64,7 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
         } else if (caught instanceof ApiError || caught instanceof UploadError) {
           setError(caught.message);
         } else {
+          console.error("upload failed", caught); // unexpected: keep the details for the developer console
           setError("The upload failed. Please try again.");
         }
       } finally {
@@ -143,6 +145,7 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
           {error}
         </p>
       )}
+      <ServedBy />
     </section>
   );
 }

@@ -3,6 +3,8 @@
  * message (already written for people) or a plain-language fallback.
  */
 
+import { recordServedBy } from "./served-by";
+
 export class ApiError extends Error {
   override name = "ApiError";
   constructor(
@@ -28,6 +30,7 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError("The server could not be reached. Check your connection and try again.", 0, "network");
   }
+  recordServedBy(init.method ?? "GET", path, response.headers.get("x-served-by"));
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!response.ok) {
     const fallback = response.status >= 500 ? "Something went wrong on our side. Please try again." : "The request failed.";

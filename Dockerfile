@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+#
+# avatar-relay as a container: the Next.js standalone output (next.config.mjs: output "standalone"),
+# run as a non-root user with `node server.js`. The runtime stage holds exactly the tree that
+# scripts/stage-standalone.ts writes, the same function `npm run cluster` uses for its instances,
+# so the local cluster (and its e2e suite) runs the files this image runs.
+#
+#   docker build -t avatar-relay .
+#   docker run -p 3000:3000 --env-file .env.production.local avatar-relay
+#
+# Configuration comes from the environment at run time (lib/env.ts); nothing is baked in.
+# Debian (glibc) in both stages: npm ci installs sharp's prebuilt @img/sharp-linux-x64 (or -arm64)
+# with its libvips, and the build traces exactly that package into the standalone output. On
+# Alpine (musl) sharp needs @img/sharp-linuxmusl-*: build and run on the same libc.
+
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node node_modules/next/dist/bin/next build \
+ && node --import tsx scripts/stage-standalone.ts /artifact
+
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    NEXT_TELEMETRY_DISABLED=1 \
+    HOSTNAME=0.0.0.0 \
+    PORT=3000
+# Read-only for the app: it writes nothing to its own directory (all state is in S3).
+COPY --from=build /artifact ./
+# The node image's unprivileged user (uid 1000).
+USER node
+EXPOSE 3000
+# SIGTERM drains: in-flight requests finish, the listener closes, the process exits (143).
+# Give it at least SHUTDOWN_TIMEOUT_SECONDS (25) + a little: `docker stop -t 30`, compose's
+# stop_grace_period, Kubernetes' terminationGracePeriodSeconds (30 by default).
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "server.js"]

@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { buildOnce, ROOT, stageArtifact } from "../../scripts/cluster/harness";
+import { nginxBinary } from "../../scripts/cluster/nginx";
+import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/embedded-s3";
+
+import { AUTH_SECRET, LB_ORIGIN, S3_PORT } from "./config";
+
+/**
+ * Once per run: the production build (skipped with E2E_SKIP_BUILD=1 when one exists), the staged
+ * standalone artifact, the embedded S3 with the bucket set up by the project's own command. The
+ * instances and nginx are started per worker (e2e/cluster/fixtures.ts), so tests can kill and
+ * restart them.
+ */
+export default async function globalSetup() {
+  if (!nginxBinary()) throw new Error("nginx is not installed: run `npm run test:setup` (Debian: apt-get install nginx)");
+  buildOnce({ skip: process.env.E2E_SKIP_BUILD === "1" });
+  const artifact = stageArtifact();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-cluster-e2e-s3-"));
+  const logDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-cluster-e2e-logs-"));
+  const s3 = await startEmbeddedS3({ port: S3_PORT, directory: dataDir });
+
+  const env: Record<string, string> = {
+    NEXTAUTH_URL: LB_ORIGIN,
+    AUTH_SECRET,
+    AUTH_DEV_LOGIN: "true",
+    CORS_ALLOWED_ORIGINS: LB_ORIGIN,
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: "us-east-1",
+    S3_BUCKET: "e2e-cluster-avatars",
+    S3_FORCE_PATH_STYLE: "true",
+    S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+  };
+  const bucket = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bucket.ts", "apply"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production", ...env },
+  });
+  if (bucket.status !== 0) {
+    await s3.close();
+    throw new Error(`scripts/bucket.ts apply failed with exit code ${bucket.status}`);
+  }
+
+  process.env.E2E_CLUSTER_ARTIFACT = artifact.dir;
+  process.env.E2E_CLUSTER_ENV = JSON.stringify(env);
+  process.env.E2E_CLUSTER_LOG_DIR = logDir;
+  console.log(`cluster e2e: build ${artifact.buildId}, artifact ${artifact.dir}, instance and nginx logs in ${logDir}`);
+
+  return async () => {
+    await s3.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(artifact.dir, { recursive: true, force: true });
+  };
+}
