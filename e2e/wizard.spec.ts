@@ -149,6 +149,24 @@ test("history: switch to an earlier avatar and delete one; the header follows", 
   await expect(wizard.historyItems().first()).toHaveAttribute("data-avatar-id", ids[1]!);
 });
 
+test("an upload can be cancelled while it is sent, and another picture chosen", async ({ page }) => {
+  const wizard = new Wizard(page);
+  await wizard.signIn(newUserName("frank"));
+  await wizard.openUpload();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 50 * 1024 });
+  await wizard.chooseFile(await phonePhoto(12));
+  await expect(page.getByText(/Uploading phone-12\.jpg: .* of /)).toBeVisible();
+  await page.getByRole("button", { name: "Cancel upload" }).click();
+  await expect(page.locator("main [role=alert]")).toHaveText("Upload cancelled.");
+  await expect(page).toHaveURL(/\/avatar\/new$/);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+  await wizard.chooseFile({ name: "second.jpg", mimeType: "image/jpeg", buffer: await plainJpeg(700, 700, 13) });
+  await wizard.waitForCropStep();
+});
+
 test.describe("bad input gets a clear message and leaves nothing behind", () => {
   test("a text file named .jpg, a truncated JPEG, an oversized file", async ({ page }) => {
     const wizard = new Wizard(page);
