@@ -3,7 +3,10 @@ import sharp from "sharp";
 import { portIsOpen } from "../../scripts/cluster/harness";
 import { photoLike } from "../../test/support/images";
 
-import { ClusterApiUser, slowPost } from "./api";
+import { ApiUser } from "../support/api-user";
+
+import { slowPost } from "./api";
+import { LB_ORIGIN } from "./config";
 import { expect, logLines, test } from "./fixtures";
 
 /**
@@ -24,9 +27,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
 test("SIGTERM during a crop and during a save: both finish 2xx, new connections are refused, the process exits, the avatar is whole", async ({
   cluster,
 }) => {
-  const user = await ClusterApiUser.signIn(`drain-${Date.now()}`);
+  const user = await ApiUser.signIn(`drain-${Date.now()}`, LB_ORIGIN);
   const photo = await sharp(await photoLike(4000, 3000, 7)).jpeg({ quality: 92 }).toBuffer();
-  const { uploadId, displayed } = await user.upload(photo);
+  const { uploadId, state: { displayed } } = await user.uploadReady(photo);
   const cookie = await user.cookieHeader();
   const report: string[] = [`photo 4000x3000, ${(photo.length / 1e6).toFixed(1)} MB, upload ${uploadId}`];
 

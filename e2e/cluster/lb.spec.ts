@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 
-import { ClusterApiUser } from "./api";
+import { ApiUser } from "../support/api-user";
+
 import { LB_ORIGIN } from "./config";
 import { expect, test } from "./fixtures";
 
@@ -55,7 +56,7 @@ test("round robin without stickiness: consecutive requests go to every instance"
 });
 
 test("a POST that finds its instance dead (connection refused) is retried on another and succeeds", async ({ cluster }) => {
-  const user = await ClusterApiUser.signIn(`retry-${Date.now()}`);
+  const user = await ApiUser.signIn(`retry-${Date.now()}`, LB_ORIGIN);
   const victim = cluster.specs[0]!;
   await cluster.kill(victim.id);
   const results: string[] = [];

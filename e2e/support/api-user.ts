@@ -13,14 +13,20 @@ export class ApiUser {
     readonly name: string,
   ) {}
 
-  static async signIn(name: string): Promise<ApiUser> {
-    const request = await playwrightRequest.newContext({ baseURL: APP_ORIGIN, extraHTTPHeaders: { origin: APP_ORIGIN } });
+  /** Signs in at `origin`: the single app (default) or the cluster's load balancer. */
+  static async signIn(name: string, origin: string = APP_ORIGIN): Promise<ApiUser> {
+    const request = await playwrightRequest.newContext({ baseURL: origin, extraHTTPHeaders: { origin } });
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const signIn = await request.post("/api/auth/callback/dev", { form: { csrfToken, name, json: "true" } });
     expect(signIn.status()).toBe(200);
     const session = (await (await request.get("/api/auth/session")).json()) as { user?: { id?: string } };
     expect(session.user?.id).toMatch(/^[0-9a-f]{24}$/);
     return new ApiUser(request, session.user!.id!, name);
+  }
+
+  /** The session cookie, to call one instance directly (bypassing the load balancer). */
+  async cookieHeader(): Promise<string> {
+    return (await this.request.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   }
 
   static async anonymous(): Promise<APIRequestContext> {
