@@ -69,8 +69,9 @@ const historyExists = async (userId: string, avatarId: string) => (await headObj
  * after a crash at any point redoes only what is missing.
  */
 export async function saveAvatar(userId: string, uploadId: string, cropId: string): Promise<AvatarView> {
-  if (!(await historyExists(userId, cropId))) {
-    const crop = await getObjectBytes(cropKey(userId, uploadId, cropId), 8 * 1024 * 1024);
+  // Both reads at once (one round trip, not two); the crop is only used when the avatar is new.
+  const [exists, crop] = await Promise.all([historyExists(userId, cropId), getObjectBytes(cropKey(userId, uploadId, cropId), 8 * 1024 * 1024)]);
+  if (!exists) {
     if (!crop) {
       // A concurrent save may have finished and cleaned up between our two reads.
       if (!(await historyExists(userId, cropId))) throw new AppError("crop_not_found");

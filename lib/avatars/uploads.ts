@@ -121,12 +121,13 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
       throw new AppError("file_too_large", `The file ${describeOverLimit(head.size, env.UPLOAD_MAX_BYTES)}`);
     }
     if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
-    const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
-    if (!bytes) throw new AppError("upload_not_found");
-    const { image, preview } = await withImageSlot(async () => ({
-      image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS),
-      preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS),
-    }));
+    // The original is downloaded inside the job slot: only running jobs hold one (up to
+    // UPLOAD_MAX_BYTES each), so IMAGE_JOBS_MAX bounds this instance's memory however many wait.
+    const { size, image, preview } = await withImageSlot(async () => {
+      const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
+      if (!bytes) throw new AppError("upload_not_found");
+      return { size: bytes.length, image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS), preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS) };
+    });
     await putObject(previewKey(userId, uploadId), preview.data, {
       contentType: "image/webp",
       cacheControl: "private, max-age=3600",
@@ -134,7 +135,7 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
         [META.width]: String(image.displayed.width),
         [META.height]: String(image.displayed.height),
         [META.format]: image.format,
-        [META.bytes]: String(bytes.length),
+        [META.bytes]: String(size),
         [META.pw]: String(preview.size.width),
         [META.ph]: String(preview.size.height),
       },
@@ -160,9 +161,12 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   if (problem) throw new AppError("invalid_crop", problem);
 
   const env = getEnv();
-  const bytes = await getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES);
-  if (!bytes) throw new AppError("upload_not_found");
-  const output = await withImageSlot(async () => cropImage(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS));
+  // Downloaded inside the job slot, like in finishUpload: memory is bounded by IMAGE_JOBS_MAX.
+  const output = await withImageSlot(async () => {
+    const bytes = await getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES);
+    if (!bytes) throw new AppError("upload_not_found");
+    return cropImage(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS);
+  });
   const cropId = newAvatarId();
   const key = cropKey(userId, uploadId, cropId);
   await putObject(key, output, { contentType: "image/webp", cacheControl: "private, max-age=3600" });

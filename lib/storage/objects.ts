@@ -55,14 +55,20 @@ export async function getObjectBytes(key: string, maxBytes: number): Promise<Buf
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
       throw new AppError("file_too_large");
     }
-    const chunks: Buffer[] = [];
+    // One buffer of the announced length, filled as chunks arrive: a 48 MP original is held once,
+    // not once in chunks and again in their concatenation. Without a length, chunks are gathered.
+    const announced = out.ContentLength;
+    const whole = announced !== undefined ? Buffer.allocUnsafe(announced) : undefined;
+    const chunks: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+      if (total + chunk.byteLength > (whole ? whole.length : maxBytes)) throw new AppError(whole ? "storage_unavailable" : "file_too_large");
+      if (whole) whole.set(chunk, total);
+      else chunks.push(chunk);
       total += chunk.byteLength;
-      if (total > maxBytes) throw new AppError("file_too_large");
-      chunks.push(Buffer.from(chunk));
     }
-    return Buffer.concat(chunks, total);
+    if (whole && total !== whole.length) throw new AppError("storage_unavailable");
+    return whole ?? Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (isNotFound(error)) return null;

@@ -1,0 +1,189 @@
+/**
+ * A fresh process for one measurement whose answer is the process's own peak memory: the peak RSS
+ * of one way on one input, or the throughput and peak RSS of the app at a given concurrency. The
+ * parent (bench/run.ts) starts it with the environment of the app under test and reads one JSON
+ * line from stdout. S3 (s3rver) is another process and is not counted.
+ *
+ *   node --conditions=react-server --import tsx bench/probe.ts rss <way> <input id> <box> <repeats>
+ *   node --conditions=react-server --import tsx bench/probe.ts concurrency <workers> <input id> <operations>
+ */
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { isAppError } from "@/lib/errors";
+
+import { benchUser, inputSpec, loadPreparedInput } from "./prepare";
+import { median, p95 } from "./stats";
+import {
+  appWay,
+  articleWay,
+  convertArguments,
+  CONVERT,
+  cropBox,
+  disposeContext,
+  floorWay,
+  imagemagickWay,
+  makeReadyUpload,
+  naiveAppWay,
+  naiveWay,
+  newContext,
+  WAYS,
+  type BoxKind,
+  type Way,
+} from "./ways";
+
+const run = promisify(execFile);
+
+export type RssResult = { way: Way; input: string; box: BoxKind; baselineRss: number; peakRss: number; note?: string };
+export type ConcurrencyResult = {
+  workers: number;
+  input: string;
+  operations: number;
+  completed: number;
+  rejected429: number;
+  wallMs: number;
+  perSecond: number;
+  latencyMedianMs: number;
+  latencyP95Ms: number;
+  baselineRss: number;
+  peakRss: number;
+  jobsMax: number;
+  queueMax: number;
+  /** Set by the parent: which round of the interleaved levels. */
+  round?: number;
+};
+
+/**
+ * This process's peak RSS: VmHWM from /proc (Linux). Not process.resourceUsage().maxRSS: getrusage
+ * keeps the parent's figure across fork + exec, so a child would report the bench's own peak.
+ */
+function peakRss(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Peak RSS of GNU time's child: convert's own memory (KB in %M). */
+async function convertPeakRss(input: Awaited<ReturnType<typeof loadPreparedInput>>, box: BoxKind, scratch: string): Promise<number> {
+  const original = path.join(scratch, `original.${input.spec.format}`);
+  writeFileSync(original, input.bytes);
+  const { stderr } = await run("/usr/bin/time", ["-f", "maxrss=%M", CONVERT, ...convertArguments(original, cropBox(input.spec, box), (name) => path.join(scratch, name))]);
+  const match = /maxrss=(\d+)/.exec(stderr);
+  if (!match) throw new Error(`no maxrss in: ${stderr}`);
+  return Number(match[1]) * 1024;
+}
+
+async function rss(way: Way, inputId: string, box: BoxKind, repeats: number): Promise<RssResult> {
+  const input = await loadPreparedInput(inputSpec(inputId));
+  const context = newContext(benchUser(`rss-${way}`));
+  try {
+    const crop = cropBox(input.spec, box);
+    const uploads = way === "app" || way === "naiveApp" ? await Promise.all(Array.from({ length: repeats }, () => makeReadyUpload(context, input))) : [];
+    if (way === "imagemagick") {
+      // The Node side only downloads and uploads; the pixels are in convert.
+      await imagemagickWay(context, input, crop);
+      const baselineRss = process.memoryUsage.rss();
+      let peak = 0;
+      for (let i = 0; i < repeats; i++) peak = Math.max(peak, await convertPeakRss(input, box, context.scratch));
+      return { way, input: inputId, box, baselineRss, peakRss: peak, note: "convert process alone (GNU time %M)" };
+    }
+    const baselineRss = process.memoryUsage.rss();
+    for (let i = 0; i < repeats; i++) {
+      if (way === "app") await appWay(context, uploads[i]!, crop);
+      else if (way === "naiveApp") await naiveAppWay(context, uploads[i]!, crop);
+      else if (way === "floor") await floorWay(input.bytes, crop);
+      else if (way === "naive") await naiveWay(input.bytes, crop);
+      else await articleWay(context, input, crop);
+    }
+    return { way, input: inputId, box, baselineRss, peakRss: peakRss() };
+  } finally {
+    disposeContext(context);
+  }
+}
+
+/**
+ * `workers` clients, each running crop + save (the app's use cases, job limiter included) on ready
+ * uploads until `operations` are done, after one untimed warm-up operation. A refusal (429: the
+ * limiter's queue is full) is counted; that client waits 250 ms and takes the next upload.
+ */
+async function concurrency(workers: number, inputId: string, operations: number): Promise<ConcurrencyResult> {
+  const { getEnv } = await import("@/lib/env");
+  const input = await loadPreparedInput(inputSpec(inputId));
+  const context = newContext(benchUser(`concurrency-${workers}`));
+  try {
+    const crop = cropBox(input.spec, "large");
+    // One untimed operation first: JIT, libvips start-up and the S3 connection are not counted.
+    await appWay(context, await makeReadyUpload(context, input), crop);
+    const uploads: string[] = [];
+    for (let i = 0; i < operations; i++) uploads.push(await makeReadyUpload(context, input));
+    const baselineRss = process.memoryUsage.rss();
+    const latencies: number[] = [];
+    let rejected = 0;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (next < uploads.length) {
+          const uploadId = uploads[next++]!;
+          const t0 = performance.now();
+          try {
+            await appWay(context, uploadId, crop);
+            latencies.push(performance.now() - t0);
+          } catch (error) {
+            if (!isAppError(error) || error.code !== "rate_limited") throw error;
+            rejected += 1;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
+      }),
+    );
+    const wallMs = performance.now() - started;
+    return {
+      workers,
+      input: inputId,
+      operations,
+      completed: latencies.length,
+      rejected429: rejected,
+      wallMs,
+      perSecond: (latencies.length / wallMs) * 1000,
+      latencyMedianMs: median(latencies),
+      latencyP95Ms: p95(latencies),
+      baselineRss,
+      peakRss: peakRss(),
+      jobsMax: getEnv().IMAGE_JOBS_MAX,
+      queueMax: getEnv().IMAGE_QUEUE_MAX,
+    };
+  } finally {
+    disposeContext(context);
+  }
+}
+
+async function main() {
+  const [mode, ...args] = process.argv.slice(2);
+  let result: unknown;
+  if (mode === "rss") {
+    const [way, inputId, box, repeats] = args;
+    if (!WAYS.includes(way as Way) || (box !== "small" && box !== "large")) throw new Error(`usage: rss <${WAYS.join("|")}> <input> <small|large> <n>`);
+    result = await rss(way as Way, inputId!, box, Number(repeats ?? 3));
+  } else if (mode === "concurrency") {
+    const [workers, inputId, operations] = args;
+    result = await concurrency(Number(workers), inputId!, Number(operations));
+  } else {
+    throw new Error("usage: probe.ts rss|concurrency ...");
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench` (or `npm run bench -- --quick` for a smoke run): the crop path beside its
+ * alternatives, measured side by side in one run, and the figures behind the app's performance
+ * claims. Writes bench/results/latest.md, latest.json and latest.svg. Not part of `npm test`.
+ *
+ * Options: --quick (few repetitions), --iterations=N (timed iterations), --no-web (skip the
+ * production build and browser measurements), --no-probes (skip the peak-RSS and concurrency runs),
+ * --render (measure nothing: rewrite latest.md and latest.svg from latest.json).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { meanDifference } from "@/test/support/images";
+
+import { renderChart, WAY_COLORS } from "./chart";
+import { INPUTS } from "./inputs";
+import { formatLoad, loadAverage, machineFacts, type Load } from "./machine";
+import { benchUser, ensureBucket, prepareInput } from "./prepare";
+import type { ConcurrencyResult, RssResult } from "./probe";
+import { renderReport, type Results } from "./report";
+import { appEnvironment, startBenchS3 } from "./s3";
+import { median, p95, rotate } from "./stats";
+import { runTimed } from "./timed";
+import { BOXES, CONVERT, cropBox, disposeContext, floorWay, naiveWay, newContext, WAY_LABELS, WAYS, type PreparedInput } from "./ways";
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const RESULTS = path.join(HERE, "results");
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
+const settings = {
+  mode: quick ? ("quick" as const) : ("full" as const),
+  iterations: Number(flag("iterations") ?? (quick ? 2 : 15)),
+  warmup: 1,
+  rssRepeats: quick ? 1 : 2,
+  rssInputs: quick ? ["jpeg-24mp"] : INPUTS.map((input) => input.id),
+  concurrencyLevels: [1, 2, 4, 8],
+  concurrencyRounds: quick ? 1 : 3,
+  concurrencyOperations: quick ? 8 : 16,
+  boundRuns: [
+    { workers: 8, operations: quick ? 8 : 16 },
+    { workers: 32, operations: 32 },
+  ],
+  web: !args.includes("--no-web"),
+  probes: !args.includes("--no-probes"),
+};
+
+const log = (line: string) => console.log(line);
+const loads: { label: string; load: Load }[] = [];
+const noteLoad = (label: string) => {
+  const load = loadAverage();
+  loads.push({ label, load });
+  log(`load average ${formatLoad(load)} — ${label}`);
+};
+
+function probe<T>(env: NodeJS.ProcessEnv, probeArgs: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(HERE, "probe.ts"), ...probeArgs], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("exit", (code) => {
+      const line = stdout.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as T);
+      else reject(new Error(`probe ${probeArgs.join(" ")} exited with ${code}: ${stderr.split("\n").filter((l) => !/AWS SDK|node >=22|a\.co|trace-warnings|^\s*$/.test(l)).slice(-8).join("\n")}`));
+    });
+  });
+}
+
+function writeOutputs(results: Results): string {
+  const { machine, settings: used } = results;
+  writeFileSync(
+    path.join(RESULTS, "latest.svg"),
+    renderChart({
+      title: "Crop + save, server side: time per operation",
+      subtitle: `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, sharp ${machine.sharp} / libvips ${machine.libvips}; ${used.iterations} iterations (${results.mode})`,
+      categories: results.inputs.map((input) => ({ id: input.id, label: input.label })),
+      boxes: [
+        { box: "small", label: "Small crop box (15% of the short side)" },
+        { box: "large", label: "Large crop box (90% of the short side)" },
+      ],
+      series: WAYS.map((way) => ({ way, label: WAY_LABELS[way], color: WAY_COLORS[way], dashed: way === "naive" })),
+      value: (category, box, way) => {
+        const samples = results.timing.crop[`${category}/${box}`]?.[way];
+        return samples && samples.length ? { median: median(samples), p95: p95(samples) } : undefined;
+      },
+    }),
+  );
+  const report = renderReport(results);
+  writeFileSync(path.join(RESULTS, "latest.md"), report.markdown);
+  return report.summary;
+}
+
+async function main() {
+  if (args.includes("--render")) {
+    const results = JSON.parse(readFileSync(path.join(RESULTS, "latest.json"), "utf8")) as Results;
+    log(writeOutputs(results));
+    log("\nrewrote bench/results/latest.md and latest.svg from latest.json");
+    return;
+  }
+  const started = new Date();
+  log(`avatar-relay benchmark (${settings.mode}: ${settings.iterations} timed iterations after ${settings.warmup} warm-up)`);
+  noteLoad("start");
+  const machine = machineFacts();
+  const ways = existsSync(CONVERT) ? WAYS : WAYS.filter((way) => way !== "imagemagick");
+  if (ways.length < WAYS.length) log(`${CONVERT} is missing (apt-get install imagemagick): the ImageMagick way is skipped`);
+
+  log("inputs (generated once, cached in bench/tmp/inputs)");
+  const bench = await startBenchS3();
+  Object.assign(process.env, appEnvironment(bench.s3.endpoint));
+  const results: Results = {
+    mode: settings.mode,
+    startedAt: started.toISOString(),
+    finishedAt: "",
+    settings,
+    machine,
+    loads,
+    inputs: [],
+    timing: { crop: {}, finish: {} },
+    pixelCheck: {},
+    rss: [],
+    concurrency: [],
+    bound: [],
+  };
+  try {
+    await ensureBucket();
+    const userId = benchUser("timed");
+    const prepared: PreparedInput[] = [];
+    for (const spec of INPUTS) {
+      const input = await prepareInput(spec, userId);
+      prepared.push(input);
+      results.inputs.push({ ...spec, bytes: input.bytes.length, previewBytes: input.preview.length, boxes: { small: cropBox(spec, "small"), large: cropBox(spec, "large") } });
+      log(`  ${spec.label}: ${(input.bytes.length / 1e6).toFixed(2)} MB (${(input.bytes.length / (spec.width * spec.height)).toFixed(2)} bytes/pixel)`);
+    }
+
+    // The fast path's output against the full-resolution decode's, per case (same pixels?).
+    for (const input of prepared)
+      for (const box of BOXES) {
+        const crop = cropBox(input.spec, box);
+        results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop));
+      }
+
+    log(`timed: ${ways.map((way) => WAY_LABELS[way]).join(", ")}; every case, ways interleaved`);
+    noteLoad("timed runs begin");
+    const context = newContext(userId);
+    try {
+      results.timing = await runTimed(context, prepared, { iterations: settings.iterations, warmup: settings.warmup, ways, log });
+    } finally {
+      disposeContext(context);
+    }
+    noteLoad("timed runs end");
+    for (const [key, byWay] of Object.entries(results.timing.crop)) {
+      log(`  ${key.padEnd(16)} ${ways.map((way) => `${way} ${median(byWay[way]).toFixed(0)}/${p95(byWay[way]).toFixed(0)}`).join("  ")} ms`);
+    }
+
+    if (settings.probes) {
+      const env = { ...process.env };
+      log("peak RSS per way (large box, a fresh process each)");
+      for (const inputId of settings.rssInputs)
+        for (const way of ways) {
+          const result = await probe<RssResult>(env, ["rss", way, inputId, "large", String(settings.rssRepeats)]);
+          results.rss.push(result);
+          log(`  ${inputId} ${way}: peak ${(result.peakRss / 2 ** 20).toFixed(0)} MiB`);
+        }
+      noteLoad("peak RSS runs end");
+      log("one instance under concurrent crops (24 MP JPEG, large box, crop + save through the job limiter)");
+      // Rounds with the levels in a rotated order, like the timed runs: noise hits every level alike.
+      for (let round = 0; round < settings.concurrencyRounds; round++)
+        for (const workers of rotate(settings.concurrencyLevels, round)) {
+          const operations = Math.max(settings.concurrencyOperations, 2 * workers);
+          const result = await probe<ConcurrencyResult>(env, ["concurrency", String(workers), "jpeg-24mp", String(operations)]);
+          results.concurrency.push({ ...result, round });
+          log(`  round ${round + 1}, ${workers} at once: ${result.perSecond.toFixed(2)}/s, peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MiB, 429s: ${result.rejected429}`);
+        }
+      log("memory bound with 48 MP JPEGs");
+      for (const run of settings.boundRuns) {
+        const result = await probe<ConcurrencyResult>(env, ["concurrency", String(run.workers), "jpeg-48mp", String(run.operations)]);
+        results.bound.push(result);
+        log(`  ${run.workers} at once: peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MiB, 429s: ${result.rejected429}, ${result.perSecond.toFixed(2)}/s`);
+      }
+      noteLoad("concurrency runs end");
+    }
+
+    if (settings.web) {
+      log("browser side: production build, next start behind byte-counting proxies, Chromium");
+      try {
+        const { measureWeb } = await import("./web");
+        results.web = await measureWeb({ s3Endpoint: bench.s3.endpoint, log, preview24: INPUTS.find((input) => input.id === "jpeg-24mp")! });
+      } catch (error) {
+        results.webError = error instanceof Error ? error.message : String(error);
+        log(`  FAILED: ${results.webError}`);
+      }
+      noteLoad("browser measurements end");
+    }
+  } finally {
+    await bench.close();
+  }
+
+  noteLoad("end");
+  results.finishedAt = new Date().toISOString();
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(results, null, 1)}\n`);
+  const summary = writeOutputs(results);
+  log("");
+  log(summary);
+  log(`\nwrote ${path.relative(process.cwd(), path.join(RESULTS, "latest.md"))}, latest.json and latest.svg`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
