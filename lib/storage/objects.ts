@@ -97,6 +97,8 @@ export async function putObject(key: string, body: Buffer | string, options: Put
         Key: key,
         Body: body,
         ContentType: options.contentType,
+        // Stated, so the SDK never has to guess (it warns about "unknown length" for an empty body).
+        ContentLength: Buffer.byteLength(body),
         CacheControl: options.cacheControl,
         Metadata: options.metadata,
       }),
