@@ -4,11 +4,9 @@ import path from "node:path";
 
 import { userIdFor } from "@/lib/auth/user-id";
 import { finishUpload } from "@/lib/avatars/uploads";
-import { getEnv } from "@/lib/env";
-import { applyBucketSetup } from "@/lib/storage/bucket-setup";
+import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { newUploadId, originalKey, previewKey } from "@/lib/storage/keys";
 import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
-import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
 
 import { INPUTS, loadInput, type InputSpec } from "./inputs";
 import type { PreparedInput } from "./ways";
@@ -17,15 +15,7 @@ export const BENCH_TMP = path.resolve(path.dirname(new URL(import.meta.url).path
 export const INPUT_CACHE = path.join(BENCH_TMP, "inputs");
 
 export async function ensureBucket(): Promise<void> {
-  const settings = s3SettingsFromEnv();
-  await applyBucketSetup({
-    client: createS3Client(settings),
-    bucket: settings.bucket,
-    origins: getEnv().CORS_ALLOWED_ORIGINS,
-    endpoint: settings.endpoint,
-    region: settings.region,
-    forcePathStyle: settings.forcePathStyle,
-  });
+  await applyBucketSetup(bucketTargetFromEnv());
 }
 
 export const benchUser = (name: string) => userIdFor("bench", `${name}-${process.pid}`);

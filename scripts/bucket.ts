@@ -4,8 +4,7 @@
  * Works against any S3 endpoint configured through the app's own environment variables.
  */
 import { getEnv } from "@/lib/env";
-import { applyBucketSetup, checkBucketSetup, formatFindings } from "@/lib/storage/bucket-setup";
-import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
+import { applyBucketSetup, bucketTargetFromEnv, checkBucketSetup, formatFindings } from "@/lib/storage/bucket-setup";
 
 import { loadProjectEnv } from "./load-env";
 
@@ -17,16 +16,8 @@ async function main() {
   }
   loadProjectEnv();
   const env = getEnv();
-  const settings = s3SettingsFromEnv();
-  const target = {
-    client: createS3Client(settings),
-    bucket: settings.bucket,
-    origins: env.CORS_ALLOWED_ORIGINS,
-    endpoint: settings.endpoint,
-    region: settings.region,
-    forcePathStyle: settings.forcePathStyle,
-  };
-  console.log(`S3 ${settings.endpoint ?? `AWS (${settings.region})`}, bucket "${settings.bucket}", app origins: ${env.CORS_ALLOWED_ORIGINS.join(", ") || "(none)"}`);
+  const target = bucketTargetFromEnv();
+  console.log(`S3 ${target.endpoint ?? `AWS (${target.region})`}, bucket "${target.bucket}", app origins: ${env.CORS_ALLOWED_ORIGINS.join(", ") || "(none)"}`);
   const findings = mode === "apply" ? await applyBucketSetup(target) : await checkBucketSetup(target);
   console.log(formatFindings(findings));
   const errors = findings.filter((f) => f.level === "error").length;

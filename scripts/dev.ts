@@ -7,8 +7,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 import { getEnv } from "@/lib/env";
-import { applyBucketSetup, formatFindings } from "@/lib/storage/bucket-setup";
-import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
+import { applyBucketSetup, bucketTargetFromEnv, formatFindings } from "@/lib/storage/bucket-setup";
 
 import { startEmbeddedS3, type EmbeddedS3 } from "./embedded-s3";
 import { loadProjectEnv } from "./load-env";
@@ -22,15 +21,7 @@ async function main() {
     embedded = await startEmbeddedS3({ port, directory: path.resolve(process.env.S3_EMBEDDED_DIR ?? ".data/s3") });
     console.log(`embedded S3 (s3rver) listening on ${embedded.endpoint}, data in ${process.env.S3_EMBEDDED_DIR ?? ".data/s3"}`);
   }
-  const settings = s3SettingsFromEnv();
-  const findings = await applyBucketSetup({
-    client: createS3Client(settings),
-    bucket: settings.bucket,
-    origins: env.CORS_ALLOWED_ORIGINS,
-    endpoint: settings.endpoint,
-    region: settings.region,
-    forcePathStyle: settings.forcePathStyle,
-  });
+  const findings = await applyBucketSetup(bucketTargetFromEnv());
   console.log(formatFindings(findings));
 
   const next = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "dev", ...process.argv.slice(2)], {

@@ -12,8 +12,11 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 
+import { getEnv } from "@/lib/env";
+
 import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID } from "./bucket-config";
 import { UPLOADS_PREFIX } from "./keys";
+import { createS3Client, s3SettingsFromEnv } from "./s3-client";
 
 /**
  * Applies and checks the bucket settings the app needs, against any S3 endpoint. The check
@@ -22,7 +25,21 @@ import { UPLOADS_PREFIX } from "./keys";
 
 export type Finding = { level: "ok" | "warn" | "error"; topic: string; message: string };
 
-type Target = { client: S3Client; bucket: string; origins: string[]; endpoint?: string; region: string; forcePathStyle: boolean };
+export type BucketTarget = { client: S3Client; bucket: string; origins: string[]; endpoint?: string; region: string; forcePathStyle: boolean };
+type Target = BucketTarget;
+
+/** The bucket the app's configuration names (lib/env.ts), with its own client, for setup and checks. */
+export function bucketTargetFromEnv(): BucketTarget {
+  const settings = s3SettingsFromEnv();
+  return {
+    client: createS3Client(settings),
+    bucket: settings.bucket,
+    origins: getEnv().CORS_ALLOWED_ORIGINS,
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+  };
+}
 
 const errorName = (error: unknown) => (error as { name?: string })?.name ?? "Error";
 const httpStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;

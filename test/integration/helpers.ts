@@ -1,18 +1,8 @@
-import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
-import { applyBucketSetup } from "@/lib/storage/bucket-setup";
-import { getEnv } from "@/lib/env";
+import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { userIdFor } from "@/lib/auth/user-id";
 
 export async function ensureBucket(): Promise<void> {
-  const settings = s3SettingsFromEnv();
-  await applyBucketSetup({
-    client: createS3Client(settings),
-    bucket: settings.bucket,
-    origins: getEnv().CORS_ALLOWED_ORIGINS,
-    endpoint: settings.endpoint,
-    region: settings.region,
-    forcePathStyle: settings.forcePathStyle,
-  });
+  await applyBucketSetup(bucketTargetFromEnv());
 }
 
 let counter = 0;
