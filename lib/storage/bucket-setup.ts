@@ -41,7 +41,11 @@ export function bucketTargetFromEnv(): BucketTarget {
   };
 }
 
-const errorName = (error: unknown) => (error as { name?: string })?.name ?? "Error";
+/** S3's error name (NoSuchBucket…), or the network's code (ECONNREFUSED…) for a plain Error. */
+const errorName = (error: unknown) => {
+  const e = error as { name?: string; code?: string };
+  return e?.name && e.name !== "Error" ? e.name : (e?.code ?? e?.name ?? "Error");
+};
 const httpStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 
 function bucketUrl(target: Target): string {
