@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { getEnv } from "@/lib/env";
+import { requestIdFrom } from "@/lib/http/request-id";
 import { instanceId } from "@/lib/log";
 import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
 
@@ -9,8 +10,6 @@ import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
  * already set a sane one), names the instance that answered (x-served-by), and sets the page's
  * Content-Security-Policy with a fresh nonce, which Next.js reads from the request header.
  */
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 let cachedOrigins: { s3: string[]; images: string[] } | undefined;
 function origins() {
@@ -25,8 +24,7 @@ function origins() {
 }
 
 export function proxy(request: NextRequest) {
-  const incoming = request.headers.get("x-request-id");
-  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const requestId = requestIdFrom(request.headers.get("x-request-id"));
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const { s3, images } = origins();
   const policy = contentSecurityPolicy({ nonce, s3Origins: s3, imageOrigins: images, development: getEnv().NODE_ENV === "development" });

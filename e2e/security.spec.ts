@@ -62,7 +62,11 @@ test.describe("authorization on every route handler", () => {
     for (const h of handlers(ids)) {
       const response = await anonymous.fetch(h.path, { method: h.method, data: h.data });
       expect(response.status(), `${h.method} ${h.path}`).toBe(401);
-      expect((await response.json()).error.code).toBe("unauthorized");
+      const body = (await response.json()) as { error: { code: string; requestId: string } };
+      expect(body.error.code).toBe("unauthorized");
+      // proxy.ts names the request on the response; the error body quotes the same id for support
+      expect(response.headers()["x-request-id"]).toBe(body.error.requestId);
+      expect(response.headers()["x-served-by"]).toBe("e2e-1");
     }
     await anonymous.dispose();
     expect((await alice.history()).map((a) => a.avatarId)).toEqual([ids.current, ids.older]);

@@ -5,7 +5,9 @@ import type { z } from "zod";
 
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
-import { errorFields, instanceId, log } from "@/lib/log";
+import { errorFields, log } from "@/lib/log";
+
+import { requestIdFrom } from "./request-id";
 
 /**
  * The one wrapper every route handler uses: request id, same-origin check for state changes,
@@ -18,11 +20,6 @@ type HandlerInput<P> = { request: NextRequest; params: P; requestId: string };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_JSON_BYTES = 16 * 1024;
-
-function newRequestId(request: NextRequest): string {
-  const incoming = request.headers.get("x-request-id");
-  return incoming && /^[A-Za-z0-9._-]{8,128}$/.test(incoming) ? incoming : crypto.randomUUID();
-}
 
 /**
  * Cross-site requests that change state are refused. Browsers send Origin on every POST/DELETE;
@@ -50,14 +47,13 @@ export function errorResponse(error: unknown, requestId: string, context: Record
   const appError = isAppError(error) ? error : new AppError("internal", undefined, { cause: error });
   if (appError.status >= 500) log("error", "request failed", { requestId, code: appError.code, ...context, ...errorFields(error) });
   else log("info", "request refused", { requestId, code: appError.code, ...context });
-  const headers: Record<string, string> = { "x-request-id": requestId, "cache-control": "no-store" };
+  const headers: Record<string, string> = { "cache-control": "no-store" };
   if (appError.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(appError.retryAfterSeconds)));
   return NextResponse.json(appError.toBody(requestId), { status: appError.status, headers });
 }
 
-function finish(response: Response, requestId: string): Response {
-  response.headers.set("x-request-id", requestId);
-  response.headers.set("x-served-by", instanceId());
+/** proxy.ts already names the instance and the request on every response; handlers add no-store. */
+function finish(response: Response): Response {
   if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
   return response;
 }
@@ -66,7 +62,7 @@ export function route<P = Record<string, never>>(
   handler: (input: HandlerInput<P>) => Promise<Response>,
 ): (request: NextRequest, context: RouteContext<P>) => Promise<Response> {
   return async (request, context) => {
-    const requestId = newRequestId(request);
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const started = performance.now();
     const where = { method: request.method, path: request.nextUrl.pathname };
     try {
@@ -74,9 +70,9 @@ export function route<P = Record<string, never>>(
       const params = await context.params;
       const response = await handler({ request, params, requestId });
       log("info", "request", { requestId, ...where, status: response.status, ms: Math.round(performance.now() - started) });
-      return finish(response, requestId);
+      return finish(response);
     } catch (error) {
-      return finish(errorResponse(error, requestId, where), requestId);
+      return finish(errorResponse(error, requestId, where));
     }
   };
 }

@@ -27,10 +27,6 @@ type RequestStart = { request: IncomingMessage; response: ServerResponse; server
 const marker = Symbol.for("avatar-relay.shutdown");
 const state = globalThis as typeof globalThis & { [marker]?: { draining: boolean } };
 
-export function isDraining(): boolean {
-  return state[marker]?.draining ?? false;
-}
-
 export function installGracefulShutdown(): void {
   if (state[marker]) return;
   const self = { draining: false };
