@@ -2,10 +2,9 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import sharp from "sharp";
 
-import { meanDifference } from "../test/support/images";
-
 import { APP_ORIGIN, UPLOAD_MAX_BYTES } from "./harness/config";
 import { Wizard } from "./pages/wizard";
+import { expectAvatarIsCrop } from "./support/avatar-checks";
 import { phonePhoto, plainJpeg } from "./support/pictures";
 
 async function expectNoSeriousA11yViolations(page: Page, where: string) {
@@ -97,11 +96,7 @@ test("a user uploads straight to S3 with progress, crops, saves, and sees the av
   await expectNoSeriousA11yViolations(page, "history");
 
   // The avatar is the crop the user chose: compare pixels with the same crop done here.
-  const rendition = await page.request.get(await wizard.headerAvatar().getAttribute("src").then((src) => src!));
-  expect(rendition.status()).toBe(200);
-  const upright = await sharp(photo.buffer).autoOrient().rotate(crop.rotation).png().toBuffer();
-  const expected = await sharp(upright).extract(crop).resize(64, 64).png().toBuffer();
-  expect(await meanDifference(Buffer.from(await rendition.body()), expected)).toBeLessThan(8);
+  await expectAvatarIsCrop(page.request, (await wizard.headerAvatar().getAttribute("src"))!, photo.buffer, crop);
 
   // The stable URL redirects to the current rendition.
   const me = await page.request.get("/api/avatars?limit=1");

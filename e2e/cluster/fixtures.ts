@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 
-import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
-import sharp from "sharp";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
 import { Cluster } from "../../scripts/cluster/cluster";
-import { meanDifference } from "../../test/support/images";
 
 import { INSTANCES, LB_ORIGIN, LB_PORT } from "./config";
 
@@ -44,6 +42,7 @@ export const test = base.extend<{ cluster: Cluster }, { workerCluster: Cluster }
 });
 
 export { expect };
+export { expectAvatarIsCrop } from "../support/avatar-checks";
 
 export type Served = { method: string; path: string; status: number; servedBy: string };
 
@@ -79,21 +78,6 @@ export function logLines(cluster: Cluster, id: string): Record<string, unknown>[
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** The pixels of the saved 64 px avatar against the same crop done here with sharp. */
-export async function expectAvatarIsCrop(
-  request: APIRequestContext,
-  avatarSrc: string,
-  original: Buffer,
-  crop: { left: number; top: number; width: number; height: number; rotation: number },
-) {
-  const rendition = await request.get(avatarSrc);
-  expect(rendition.status()).toBe(200);
-  const upright = await sharp(original).autoOrient().rotate(crop.rotation).png().toBuffer();
-  const expected = await sharp(upright).extract(crop).resize(64, 64).png().toBuffer();
-  const difference = await meanDifference(Buffer.from(await rendition.body()), expected);
-  expect(difference).toBeLessThan(8);
-  return difference;
-}
 
 /** The session cookie header of a signed-in browser context, for requests outside it. */
 export async function cookieHeader(context: BrowserContext): Promise<string> {

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { meanDifference, photoLike, withOrientation } from "@/test/support/images";
+import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/support/images";
 
 import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
@@ -14,20 +14,6 @@ import { cropImage, describeImage, inspectImage } from "./pipeline";
 
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
-
-/** Orient and rotate the whole picture, crop, shrink: the obvious way, on raw pixels. */
-async function referenceCrop(input: Buffer, rotation: QuarterTurn, rect: { left: number; top: number; width: number; height: number }) {
-  const { data, info } = await sharp(input).autoOrient().raw().toBuffer({ resolveWithObject: true });
-  const turned = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
-    .rotate(rotation)
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return sharp(turned.data, { raw: { width: turned.info.width, height: turned.info.height, channels: turned.info.channels } })
-    .extract(rect)
-    .resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" })
-    .png()
-    .toBuffer();
-}
 
 describe("crop with shrink-on-load (large crops of JPEG and WebP)", () => {
   let upright: Buffer;

@@ -4,7 +4,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { meanDifference, photoLike, withOrientation } from "@/test/support/images";
+import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/support/images";
 
 import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
@@ -12,12 +12,6 @@ import { cropImage, describeImage, inspectImage, makePreview, makeRenditions } f
 
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
-
-/** The obvious, slow way: orient and rotate the whole picture, then crop. The fast path must match it. */
-async function referenceCrop(input: Buffer, rotation: QuarterTurn, rect: { left: number; top: number; width: number; height: number }) {
-  const upright = await sharp(input).autoOrient().rotate(rotation).png().toBuffer();
-  return sharp(upright).extract(rect).resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" }).png().toBuffer();
-}
 
 describe("crop under every EXIF orientation and rotation (generated pictures)", () => {
   let upright: Buffer;

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 
 import { exifTransform } from "@/lib/images/crop-geometry";
+import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 
 /**
  * Test pictures made on the fly (no binaries in the repo): photo-like noise over an asymmetric
@@ -52,4 +53,21 @@ export async function meanDifference(a: Buffer, b: Buffer, side = 64): Promise<n
   let total = 0;
   for (let i = 0; i < x.length; i++) total += Math.abs(x[i]! - y[i]!);
   return total / x.length;
+}
+
+/**
+ * The obvious, slow crop the app's fast path must equal: orient and rotate the whole picture,
+ * then crop and shrink to the output square (on raw pixels, so nothing is re-encoded in between).
+ */
+export async function referenceCrop(input: Buffer, rotation: 0 | 90 | 180 | 270, rect: { left: number; top: number; width: number; height: number }) {
+  const { data, info } = await sharp(input).autoOrient().raw().toBuffer({ resolveWithObject: true });
+  const turned = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .rotate(rotation)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return sharp(turned.data, { raw: { width: turned.info.width, height: turned.info.height, channels: turned.info.channels } })
+    .extract(rect)
+    .resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" })
+    .png()
+    .toBuffer();
 }
