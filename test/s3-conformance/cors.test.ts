@@ -1,12 +1,12 @@
 import { GetBucketCorsCommand, GetObjectCommand, PutBucketCorsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
 import { corsRules } from "@/lib/storage/bucket-config";
 import { postPolicyConditions } from "@/lib/storage/post-policy";
 
-import { createTestBucket, deleteTestBucket, describeS3, fakeImage, httpResult, objectUrl, randomHex, testClient } from "./support";
+import { describeS3, fakeImage, httpResult, objectUrl, randomHex, useTestBucket } from "./support";
 
 /**
  * The browser POSTs uploads to the bucket and GETs previews from it, from the app's origin. These
@@ -19,15 +19,9 @@ const OTHER_ORIGIN = "http://evil.example";
 describeS3("CORS (corsRules)", (t) => {
   let client: S3Client;
   let bucket: string;
-
-  beforeAll(async () => {
-    client = testClient(t);
-    bucket = await createTestBucket(client, t, "cors");
-    await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules([APP_ORIGIN]) } }));
-  });
-  afterAll(async () => {
-    if (bucket) await deleteTestBucket(client, bucket);
-  });
+  useTestBucket(t, "cors", (c, b) => ([client, bucket] = [c, b]), () =>
+    client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules([APP_ORIGIN]) } })),
+  );
 
   const preflight = async (origin: string, method: string) =>
     httpResult(

@@ -1,16 +1,10 @@
-import {
-  GetBucketLifecycleConfigurationCommand,
-  HeadObjectCommand,
-  PutBucketLifecycleConfigurationCommand,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { GetBucketLifecycleConfigurationCommand, HeadObjectCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { expect, test } from "vitest";
 
 import { lifecycleRules } from "@/lib/storage/bucket-config";
 import { UPLOADS_PREFIX } from "@/lib/storage/keys";
 
-import { createTestBucket, deleteTestBucket, describeS3, randomHex, sleep, target, testClient } from "./support";
+import { describeS3, randomHex, sleep, target, useTestBucket } from "./support";
 
 /** Abandoned uploads under uploads/ expire through the bucket lifecycle rule from lifecycleRules(). */
 
@@ -23,17 +17,10 @@ if (target && !dayS) {
 }
 
 describeS3("bucket lifecycle (lifecycleRules)", (t) => {
+    // its own bucket: with a shortened "day", the rule would expire other files' uploads/ objects
   let client: S3Client;
   let bucket: string;
-
-  beforeAll(async () => {
-    client = testClient(t);
-    // its own bucket: with a shortened "day", the rule would expire other files' uploads/ objects
-    bucket = await createTestBucket(client, t, "lc");
-  });
-  afterAll(async () => {
-    if (bucket) await deleteTestBucket(client, bucket);
-  });
+  useTestBucket(t, "lc", (c, b) => ([client, bucket] = [c, b]));
 
   const exists = async (key: string) => {
     try {

@@ -1,32 +1,16 @@
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { expect, test } from "vitest";
 
 import { RENDITION_SIZES, currentAvatarKey, historyKey, historyPrefix, newAvatarId, renditionKey } from "@/lib/storage/keys";
 
-import { createTestBucket, deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
+import { describeS3, randomHex, sdkError, useTestBucket } from "./support";
 
 /** The object operations of lib/storage/objects.ts, and the ordering the save step depends on. */
 
 describeS3("objects, listing and read-after-write", (t) => {
   let client: S3Client;
   let bucket: string;
-
-  beforeAll(async () => {
-    client = testClient(t);
-    bucket = await createTestBucket(client, t, "obj");
-  });
-  afterAll(async () => {
-    if (bucket) await deleteTestBucket(client, bucket);
-  });
+  useTestBucket(t, "obj", (c, b) => ([client, bucket] = [c, b]));
 
   const put = (key: string, body: string | Buffer, contentType = "application/octet-stream", extra: { CacheControl?: string; Metadata?: Record<string, string> } = {}) =>
     client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...extra }));

@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
-import { createTestBucket, deleteTestBucket, describeS3, httpResult, objectUrl, sleep, testClient } from "./support";
+import { describeS3, httpResult, objectUrl, sleep, useTestBucket } from "./support";
 
 /** Previews and avatars are served by presigned GET; the bucket itself must stay private. */
 
@@ -12,15 +12,9 @@ const BODY = "rendition-bytes";
 describeS3("presigned GET and bucket privacy", (t) => {
   let client: S3Client;
   let bucket: string;
-
-  beforeAll(async () => {
-    client = testClient(t);
-    bucket = await createTestBucket(client, t, "get");
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: KEY, Body: BODY, ContentType: "image/webp" }));
-  });
-  afterAll(async () => {
-    if (bucket) await deleteTestBucket(client, bucket);
-  });
+  useTestBucket(t, "get", (c, b) => ([client, bucket] = [c, b]), () =>
+    client.send(new PutObjectCommand({ Bucket: bucket, Key: KEY, Body: BODY, ContentType: "image/webp" })),
+  );
 
   const presign = (options: { expiresIn: number; signingDate?: Date; contentType?: string; key?: string }) =>
     getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: options.key ?? KEY, ResponseContentType: options.contentType }), {

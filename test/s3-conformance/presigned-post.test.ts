@@ -1,21 +1,10 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
 import { postPolicyConditions } from "@/lib/storage/post-policy";
 
-import {
-  createTestBucket,
-  deleteTestBucket,
-  describeS3,
-  fakeImage,
-  httpResult,
-  randomHex,
-  sdkError,
-  sleep,
-  testClient,
-  type HttpResult,
-} from "./support";
+import { describeS3, fakeImage, httpResult, randomHex, sdkError, sleep, type HttpResult, useTestBucket } from "./support";
 
 /**
  * Browser uploads: the app signs a POST policy with postPolicyConditions() and the browser sends the
@@ -31,14 +20,7 @@ type Post = { url: string; fields: Record<string, string> };
 describeS3("presigned POST (postPolicyConditions)", (t) => {
   let client: S3Client;
   let bucket: string;
-
-  beforeAll(async () => {
-    client = testClient(t);
-    bucket = await createTestBucket(client, t, "post");
-  });
-  afterAll(async () => {
-    if (bucket) await deleteTestBucket(client, bucket);
-  });
+  useTestBucket(t, "post", (c, b) => ([client, bucket] = [c, b]));
 
   const newKey = () => `uploads/${randomHex(12)}/${randomHex(16)}/original`;
 

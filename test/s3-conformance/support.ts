@@ -23,7 +23,7 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 
 import { createS3Client } from "@/lib/storage/s3-client";
 
@@ -113,6 +113,24 @@ export async function createTestBucket(client: S3Client, t: Target, tag: string)
     }),
   );
   return name;
+}
+
+/**
+ * A fresh bucket for one describe block: created (and prepared by `prepare`) before its tests,
+ * emptied and deleted after them. `use` receives the client and the bucket's name.
+ */
+export function useTestBucket(t: Target, tag: string, use: (client: S3Client, bucket: string) => void, prepare?: (client: S3Client, bucket: string) => Promise<unknown>): void {
+  let client: S3Client | undefined;
+  let bucket: string | undefined;
+  beforeAll(async () => {
+    client = testClient(t);
+    bucket = await createTestBucket(client, t, tag);
+    use(client, bucket);
+    await prepare?.(client, bucket);
+  });
+  afterAll(async () => {
+    if (client && bucket) await deleteTestBucket(client, bucket);
+  });
 }
 
 /** Deletes every object, then the bucket. */
