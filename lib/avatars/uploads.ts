@@ -78,10 +78,8 @@ export type UploadState = ReadyUpload | { uploadId: string; status: "uploaded" }
 
 const META = { width: "displayed-width", height: "displayed-height", format: "format", bytes: "original-bytes", pw: "preview-width", ph: "preview-height" };
 
-async function readyState(userId: string, uploadId: string): Promise<ReadyUpload | null> {
-  const preview = await headObject(previewKey(userId, uploadId));
-  if (!preview) return null;
-  const m = preview.metadata;
+/** The state of a checked upload, read from the metadata its preview was written with. */
+async function stateFromPreviewMetadata(userId: string, uploadId: string, m: Record<string, string>): Promise<ReadyUpload> {
   return {
     uploadId,
     status: "ready",
@@ -94,6 +92,11 @@ async function readyState(userId: string, uploadId: string): Promise<ReadyUpload
       height: Number(m[META.ph]),
     },
   };
+}
+
+async function readyState(userId: string, uploadId: string): Promise<ReadyUpload | null> {
+  const preview = await headObject(previewKey(userId, uploadId));
+  return preview ? stateFromPreviewMetadata(userId, uploadId, preview.metadata) : null;
 }
 
 export async function getUploadState(userId: string, uploadId: string): Promise<UploadState> {
@@ -128,26 +131,22 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
       if (!bytes) throw new AppError("upload_not_found");
       return { size: bytes.length, image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS), preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS) };
     });
-    await putObject(previewKey(userId, uploadId), preview.data, {
-      contentType: "image/webp",
-      cacheControl: "private, max-age=3600",
-      metadata: {
-        [META.width]: String(image.displayed.width),
-        [META.height]: String(image.displayed.height),
-        [META.format]: image.format,
-        [META.bytes]: String(size),
-        [META.pw]: String(preview.size.width),
-        [META.ph]: String(preview.size.height),
-      },
-    });
+    const metadata = {
+      [META.width]: String(image.displayed.width),
+      [META.height]: String(image.displayed.height),
+      [META.format]: image.format,
+      [META.bytes]: String(size),
+      [META.pw]: String(preview.size.width),
+      [META.ph]: String(preview.size.height),
+    };
+    await putObject(previewKey(userId, uploadId), preview.data, { contentType: "image/webp", cacheControl: "private, max-age=3600", metadata });
+    // What was just written is the state: no need to read it back from S3.
+    return await stateFromPreviewMetadata(userId, uploadId, metadata);
   } catch (error) {
     // Only a file that is itself bad is deleted; "busy" or "storage down" leaves it for a retry.
     if (error instanceof AppError && REJECTED_FILE.has(error.code)) await deletePrefix(uploadPrefix(userId, uploadId));
     throw error;
   }
-  const ready = await readyState(userId, uploadId);
-  if (!ready) throw new AppError("internal", "The preview could not be read back.");
-  return ready;
 }
 
 export type CropResult = { uploadId: string; cropId: string; url: string };
