@@ -1,10 +1,10 @@
-import { GetBucketLifecycleConfigurationCommand, HeadObjectCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { expect, test } from "vitest";
 
 import { lifecycleRules } from "@/lib/storage/bucket-config";
 import { UPLOADS_PREFIX } from "@/lib/storage/keys";
 
-import { describeS3, randomHex, sleep, target, useTestBucket } from "./support";
+import { describeS3, randomHex, sleep, target, useTestBucket, objectExists } from "./support";
 
 /** Abandoned uploads under uploads/ expire through the bucket lifecycle rule from lifecycleRules(). */
 
@@ -22,15 +22,7 @@ describeS3("bucket lifecycle (lifecycleRules)", (t) => {
   let bucket: string;
   useTestBucket(t, "lc", (c, b) => ([client, bucket] = [c, b]));
 
-  const exists = async (key: string) => {
-    try {
-      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-      throw error;
-    }
-  };
+  const exists = (key: string) => objectExists(client, bucket, key);
 
   test("PutBucketLifecycleConfiguration(lifecycleRules()) reads back equal", async () => {
     await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: lifecycleRules() } }));

@@ -4,7 +4,7 @@ import { expect, test } from "vitest";
 
 import { postPolicyConditions } from "@/lib/storage/post-policy";
 
-import { describeS3, fakeImage, httpResult, randomHex, sdkError, sleep, type HttpResult, useTestBucket } from "./support";
+import { describeS3, fakeImage, httpResult, randomHex, sdkError, sleep, type HttpResult, useTestBucket, objectExists } from "./support";
 
 /**
  * Browser uploads: the app signs a POST policy with postPolicyConditions() and the browser sends the
@@ -44,15 +44,7 @@ describeS3("presigned POST (postPolicyConditions)", (t) => {
     return httpResult(await fetch(post.url, { method: "POST", body: form }));
   }
 
-  async function exists(key: string): Promise<boolean> {
-    try {
-      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-      throw error;
-    }
-  }
+  const exists = (key: string) => objectExists(client, bucket, key);
 
   test("a valid upload is accepted (204) and stored with its size and Content-Type", async () => {
     const key = newKey();

@@ -20,6 +20,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -131,6 +132,17 @@ export function useTestBucket(t: Target, tag: string, use: (client: S3Client, bu
   afterAll(async () => {
     if (client && bucket) await deleteTestBucket(client, bucket);
   });
+}
+
+/** Whether an object exists (HEAD: 200 yes, 404 no, anything else is thrown). */
+export async function objectExists(client: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw error;
+  }
 }
 
 /** Deletes every object, then the bucket. */
