@@ -213,7 +213,7 @@ auth client required = none
 
 [client.rgw.a]
 rgw data = $CEPH_DIR/rgw.a
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw thread pool size = 64
 rgw dns name = localhost
 rgw lc debug interval = $RGW_LC_DEBUG_INTERVAL
