@@ -12,7 +12,7 @@ const processEnvRule = {
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", "node_modules/**", ".data/**", "bench/tmp/**", ".cache/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
   {
     files: ["app/**", "components/**"],
     rules: {
