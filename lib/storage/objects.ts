@@ -1,7 +1,9 @@
 import "server-only";
 
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -46,11 +48,14 @@ export async function headObject(key: string): Promise<ObjectInfo | null> {
   }
 }
 
-/** Reads a whole object, refusing to buffer more than maxBytes (S3 that ignored a policy cannot make us). */
-export async function getObjectBytes(key: string, maxBytes: number): Promise<Buffer | null> {
+/**
+ * Reads a whole object, refusing to buffer more than maxBytes (S3 that ignored a policy cannot make
+ * us). `signal` abandons the download (request and body) when the bytes are no longer wanted.
+ */
+export async function getObjectBytes(key: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer | null> {
   const { client, bucket } = getS3();
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     if ((out.ContentLength ?? 0) > maxBytes) {
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
       throw new AppError("file_too_large");
@@ -108,14 +113,60 @@ export async function putObject(key: string, body: Buffer | string, options: Put
   }
 }
 
+/**
+ * Copies an object inside the bucket (no byte passes through the app); false when the source is
+ * gone. Content type and cache control are set, not copied: S3s differ in what a copy keeps.
+ */
+export async function copyObject(sourceKey: string, key: string, options: PutOptions): Promise<boolean> {
+  const { client, bucket } = getS3();
+  try {
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        // "bucket/key", URL-encoded except for the slashes.
+        CopySource: `${bucket}/${encodeURIComponent(sourceKey).replaceAll("%2F", "/")}`,
+        MetadataDirective: "REPLACE",
+        ContentType: options.contentType,
+        CacheControl: options.cacheControl,
+        Metadata: options.metadata,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    return translate(error);
+  }
+}
+
 export async function putJson(key: string, value: unknown): Promise<void> {
   await putObject(key, JSON.stringify(value), { contentType: "application/json", cacheControl: "no-store" });
 }
 
+/**
+ * Whether this S3 takes DeleteObjects (many keys, one request) as the SDK sends it: with a CRC32
+ * checksum and no Content-MD5. Ceph RGW and s3rver do (test/s3-conformance); an S3 that insists
+ * on Content-MD5 answers 400, and from then on this instance deletes one key per request.
+ */
+let batchDeletes = true;
+
 export async function deleteObjects(keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
   const { client, bucket } = getS3();
+  if (keys.length > 1 && batchDeletes) {
+    let errors: { Code?: string; Message?: string }[] = [];
+    try {
+      const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      errors = (out.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== 400 && status !== 501) return translate(error);
+      batchDeletes = false;
+    }
+    if (errors.length > 0) throw new Error(`S3 did not delete ${errors.length} of ${keys.length} objects: ${errors[0]!.Code} ${errors[0]!.Message ?? ""}`);
+    if (batchDeletes) return;
+  }
   try {
-    // One DeleteObject per key: DeleteObjects needs a Content-MD5 some S3s insist on and others lack.
     await Promise.all(keys.map((key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))));
   } catch (error) {
     if (isNotFound(error)) return;
@@ -186,11 +237,34 @@ export async function presignPost(key: string, options: { contentType: string; m
   }
 }
 
+const RENDITION_URL_WINDOW_SECONDS = 3600;
+const RENDITION_URL_CACHE_MAX = 10_000;
+
+/**
+ * Within one signing window a rendition's presigned URL is a pure function of its key (static
+ * keys), and signing costs about a millisecond of CPU (endpoint rules, SigV4): a history page of 20
+ * avatars signs 80 URLs. So this instance remembers them for the window. Not with temporary
+ * credentials (instance role, SSO): a URL dies with the credentials that signed it, which can be
+ * before the window ends, and a fresh signature picks up the refreshed ones.
+ */
+const renditionUrls = { window: -1, byKey: new Map<string, string>() };
+
 /** A public URL for a rendition when a CDN fronts the bucket, otherwise a presigned GET. */
 export async function publicOrPresignedUrl(key: string): Promise<string> {
-  const base = getEnv().S3_PUBLIC_BASE_URL;
-  if (base) return `${base.replace(/\/$/, "")}/${key}`;
-  return presignGet(key, { expiresIn: 3600, windowSeconds: 3600, contentType: "image/webp" });
+  const env = getEnv();
+  if (env.S3_PUBLIC_BASE_URL) return `${env.S3_PUBLIC_BASE_URL.replace(/\/$/, "")}/${key}`;
+  const sign = () => presignGet(key, { expiresIn: 3600, windowSeconds: RENDITION_URL_WINDOW_SECONDS, contentType: "image/webp" });
+  if (!env.S3_ACCESS_KEY_ID) return sign();
+  const window = Math.floor(Date.now() / (RENDITION_URL_WINDOW_SECONDS * 1000));
+  if (window !== renditionUrls.window || renditionUrls.byKey.size >= RENDITION_URL_CACHE_MAX) {
+    renditionUrls.window = window;
+    renditionUrls.byKey.clear();
+  }
+  const cached = renditionUrls.byKey.get(key);
+  if (cached) return cached;
+  const url = await sign();
+  renditionUrls.byKey.set(key, url);
+  return url;
 }
 
 /** For health checks: one tiny listing under a prefix the IAM policy allows (HeadBucket would need more). */

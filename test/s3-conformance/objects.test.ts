@@ -1,4 +1,4 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { expect, test } from "vitest";
 
 import { RENDITION_SIZES, currentAvatarKey, historyKey, historyPrefix, newAvatarId, renditionKey } from "@/lib/storage/keys";
@@ -104,6 +104,32 @@ describeS3("objects, listing and read-after-write", (t) => {
     expect(await getText(dst)).toBe("copied-bytes");
     expect((await head(dst)).ContentType).toBe("image/webp");
     expect(await getText(src)).toBe("copied-bytes");
+  });
+
+  test("CopyObject with MetadataDirective REPLACE (the save step): bytes copied, Content-Type and Cache-Control replaced", async () => {
+    const src = `copy-${randomHex(4)}/crops/512.webp`;
+    const dst = `copy-${randomHex(4)}/renditions/512.webp`;
+    await put(src, "rendition-bytes", "image/webp", { CacheControl: "private, max-age=3600" });
+    await client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: dst, CopySource: `${bucket}/${src}`, MetadataDirective: "REPLACE", ContentType: "image/webp", CacheControl: "public, max-age=31536000, immutable" }),
+    );
+    expect(await getText(dst)).toBe("rendition-bytes");
+    expect(await head(dst)).toMatchObject({ ContentType: "image/webp", CacheControl: "public, max-age=31536000, immutable" });
+    // a missing source is 404 NoSuchKey (the save step's "crop is gone")
+    const missing = await sdkError(client.send(new CopyObjectCommand({ Bucket: bucket, Key: `${dst}-2`, CopySource: `${bucket}/${src}-missing`, MetadataDirective: "REPLACE", ContentType: "image/webp" })));
+    expect(missing).toEqual({ status: 404, name: "NoSuchKey" });
+  });
+
+  test("DeleteObjects as the SDK sends it (CRC32, no Content-MD5): every key gone in one request, missing keys no error", async () => {
+    const prefix = `batch-${randomHex(4)}/`;
+    const keys = ["original", "preview.webp", "crops/a/512.webp", "crops/a/64.webp"].map((name) => `${prefix}${name}`);
+    await Promise.all(keys.map((key) => put(key, "x")));
+    const out = await client.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [...keys, `${prefix}never-existed`].map((Key) => ({ Key })), Quiet: true } }),
+    );
+    expect(out.$metadata.httpStatusCode).toBe(200);
+    expect((out.Errors ?? []).filter((e) => e.Code !== "NoSuchKey")).toEqual([]);
+    expect((await list(prefix)).Contents ?? []).toEqual([]);
   });
 
   test("DeleteObject, then HeadObject is 404 NotFound and GetObject 404 NoSuchKey", async () => {
