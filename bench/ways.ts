@@ -4,8 +4,8 @@
  *
  *  - app: the app's own code path, the use cases the route handlers call (cropUpload, saveAvatar)
  *    against S3 over HTTP, job limiter included.
- *  - floor: the same sharp transforms (inspectImage, cropImage, makeRenditions) on bytes already in
- *    memory: no S3, no limiter. What the app could not go below.
+ *  - floor: the same sharp transforms (inspectImage, cropToRenditions) on bytes already in memory:
+ *    no S3, no limiter. What the app could not go below.
  *  - naiveApp: the app's code path with the crop step's sharp pipeline replaced by the naive one
  *    below (same S3 round trips, same limiter, same saveAvatar).
  *  - naive: a sharp pipeline that decodes the picture at full resolution, then crops and shrinks
@@ -26,15 +26,15 @@ import { promisify } from "node:util";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import sharp from "sharp";
 
-import { saveAvatar } from "@/lib/avatars/avatars";
-import { cropUpload, getUploadState } from "@/lib/avatars/uploads";
+import { saveAvatar, type RunAfterResponse } from "@/lib/avatars/avatars";
+import { cropUpload } from "@/lib/avatars/uploads";
 import { getEnv } from "@/lib/env";
 import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { withImageSlot } from "@/lib/images/image-jobs";
-import { cropImage, inspectImage, makeRenditions, WEBP_EFFORT } from "@/lib/images/pipeline";
+import { cropToRenditions, encodeRenditions, inspectImage, type CroppedSquare } from "@/lib/images/pipeline";
 import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, RENDITION_SIZES } from "@/lib/storage/keys";
-import { getObjectBytes, presignGet, putObject } from "@/lib/storage/objects";
+import { getObjectBytes, headObject, presignGet, putObject } from "@/lib/storage/objects";
 import { getS3 } from "@/lib/storage/s3-client";
 
 import type { InputSpec } from "./inputs";
@@ -103,55 +103,74 @@ export async function makeReadyUpload(context: Context, input: PreparedInput): P
   return uploadId;
 }
 
+/**
+ * What the save route hands to Next's `after()` (the upload's cleanup), run the same way: once the
+ * answer is out. `done` settles when it has run, so a caller can keep it out of the timed span
+ * (the user does not wait for it) and still wait for it before measuring anything else.
+ */
+export type AppResult = { afterResponse: Promise<void> };
+
+function afterResponseQueue(): { run: RunAfterResponse; done: () => Promise<void> } {
+  const tasks: Promise<void>[] = [];
+  return {
+    run: (task) => void tasks.push(new Promise((resolve) => setImmediate(resolve)).then(task)),
+    done: async () => void (await Promise.all(tasks)),
+  };
+}
+
 /** 1. The app: what POST /api/uploads/:id/crop and POST /api/uploads/:id/save run. */
-export async function appWay(context: Context, uploadId: string, crop: CropRequest): Promise<void> {
+export async function appWay(context: Context, uploadId: string, crop: CropRequest): Promise<AppResult> {
   const { cropId } = await cropUpload(context.userId, uploadId, crop);
-  await saveAvatar(context.userId, uploadId, cropId);
+  const after = afterResponseQueue();
+  await saveAvatar(context.userId, uploadId, cropId, { runAfterResponse: after.run });
+  return { afterResponse: after.done() };
 }
 
 /** 2. The floor: the app's transforms with the bytes already in memory. */
 export async function floorWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
   const info = await inspectImage(bytes, MAX_PIXELS);
-  const square = await cropImage(bytes, info, crop, MAX_PIXELS);
-  await makeRenditions(square, RENDITION_SIZES);
-  return square;
+  const renditions = await cropToRenditions(bytes, info, crop, MAX_PIXELS, RENDITION_SIZES);
+  return renditions.get(CROP_OUTPUT_SIDE)!;
 }
 
 /**
- * The naive pipeline: decode at full resolution (no shrink-on-load), crop, shrink; the encoder
- * settings are the app's, so only the decoding strategy differs. Upright inputs, no user turn.
+ * The naive pipeline: decode at full resolution (no shrink-on-load), crop, shrink, then the app's
+ * own encoders (encodeRenditions), so only the decoding strategy differs. Upright inputs, no turn.
  */
-export async function naiveCrop(bytes: Buffer, rect: Rect): Promise<Buffer> {
-  return sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: "error", sequentialRead: true })
+export async function naiveSquare(bytes: Buffer, rect: Rect): Promise<CroppedSquare> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: "error", sequentialRead: true })
     .autoOrient()
     .extract(rect)
     .resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" })
-    .webp({ quality: 90, effort: WEBP_EFFORT })
-    .toBuffer();
+    .toColourspace("srgb")
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, raw: { width: info.width, height: info.height, channels: info.channels }, transform: { flop: false, rotate: 0 } };
 }
 
-/** cropUpload's steps (lib/avatars/uploads.ts) with naiveCrop in place of cropImage, then the real saveAvatar. */
-export async function naiveAppWay(context: Context, uploadId: string, crop: CropRequest): Promise<void> {
-  const state = await getUploadState(context.userId, uploadId);
-  if (state.status !== "ready") throw new Error("upload not ready");
+/** cropUpload's steps (lib/avatars/uploads.ts) with naiveSquare in place of cropSquare, then the real saveAvatar. */
+export async function naiveAppWay(context: Context, uploadId: string, crop: CropRequest): Promise<AppResult> {
   const env = getEnv();
-  const output = await withImageSlot(async () => {
-    const bytes = await getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES);
-    if (!bytes) throw new Error("original missing");
+  const preview = headObject(previewKey(context.userId, uploadId));
+  const renditions = await withImageSlot(async () => {
+    const [ready, bytes] = await Promise.all([preview, getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES)]);
+    if (!ready || !bytes) throw new Error("upload not ready");
     await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
-    return naiveCrop(bytes, crop);
+    return encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES);
   });
   const cropId = newAvatarId();
-  const key = cropKey(context.userId, uploadId, cropId);
-  await putObject(key, output, { contentType: "image/webp", cacheControl: "private, max-age=3600" });
-  await presignGet(key, { expiresIn: 900, contentType: "image/webp" });
-  await saveAvatar(context.userId, uploadId, cropId);
+  await Promise.all([
+    presignGet(cropKey(context.userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: 900, contentType: "image/webp" }),
+    ...[...renditions].map(([size, data]) => putObject(cropKey(context.userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" })),
+  ]);
+  const after = afterResponseQueue();
+  await saveAvatar(context.userId, uploadId, cropId, { runAfterResponse: after.run });
+  return { afterResponse: after.done() };
 }
 
 export async function naiveWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
-  const square = await naiveCrop(bytes, crop);
-  await makeRenditions(square, RENDITION_SIZES);
-  return square;
+  const renditions = await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES);
+  return renditions.get(CROP_OUTPUT_SIDE)!;
 }
 
 let fileCounter = 0;

@@ -1,8 +1,7 @@
 import "server-only";
 
 import { AppError } from "@/lib/errors";
-import { withImageSlot } from "@/lib/images/image-jobs";
-import { makeRenditions } from "@/lib/images/pipeline";
+import { errorFields, log } from "@/lib/log";
 import {
   RENDITION_SIZES,
   avatarCreatedAt,
@@ -16,15 +15,14 @@ import {
   type RenditionSize,
 } from "@/lib/storage/keys";
 import {
+  copyObject,
   deleteObjects,
   deletePrefix,
-  getObjectBytes,
   getObjectJson,
   headObject,
   listKeys,
   publicOrPresignedUrl,
   putJson,
-  putObject,
 } from "@/lib/storage/objects";
 
 import { currentAvatarRecordSchema, type CurrentAvatarRecord, type HistoryRecord } from "./schemas";
@@ -62,31 +60,53 @@ async function writeCurrent(userId: string, avatarId: string): Promise<void> {
 
 const historyExists = async (userId: string, avatarId: string) => (await headObject(historyKey(userId, avatarId))) !== null;
 
+/** Runs work the response does not wait for (Next's `after()` in a route handler). */
+export type RunAfterResponse = (task: () => Promise<void>) => void;
+
 /**
  * Makes a crop the user's avatar. Write order is what keeps it whole under crashes and retries:
- * renditions, then the history record (the avatar now exists), then the current pointer, then
- * cleanup. The avatar id is the crop id, so saving the same crop twice is the same avatar; a retry
- * after a crash at any point redoes only what is missing.
+ * renditions, then the history record (the avatar now exists), then the current pointer. The avatar
+ * id is the crop id, so saving the same crop twice is the same avatar, and a retry after a crash at
+ * any point completes it (every write is the same object again).
+ *
+ * Deleting the upload's temporary objects (a listing and a delete per object) is not something the
+ * user waits for: with `runAfterResponse` it runs after the answer is sent. Should the instance die
+ * before it ran, the uploads/ lifecycle rule removes them anyway. Without it, it runs inline.
  */
-export async function saveAvatar(userId: string, uploadId: string, cropId: string): Promise<AvatarView> {
-  // Both reads at once (one round trip, not two); the crop is only used when the avatar is new.
-  const [exists, crop] = await Promise.all([historyExists(userId, cropId), getObjectBytes(cropKey(userId, uploadId, cropId), 8 * 1024 * 1024)]);
-  if (!exists) {
-    if (!crop) {
-      // A concurrent save may have finished and cleaned up between our two reads.
-      if (!(await historyExists(userId, cropId))) throw new AppError("crop_not_found");
-    } else {
-      const renditions = await withImageSlot(() => makeRenditions(crop, RENDITION_SIZES));
-      await Promise.all(
-        [...renditions].map(([size, data]) => putObject(renditionKey(userId, cropId, size), data, { contentType: "image/webp", cacheControl: IMMUTABLE })),
-      );
-      const record: HistoryRecord = { version: 1, avatarId: cropId, sizes: [...RENDITION_SIZES], createdAt: avatarCreatedAt(cropId).toISOString(), uploadId };
-      await putJson(historyKey(userId, cropId), record);
-    }
+export async function saveAvatar(userId: string, uploadId: string, cropId: string, options: { runAfterResponse?: RunAfterResponse } = {}): Promise<AvatarView> {
+  // The crop step stored the renditions: they are copied inside S3, no image work here.
+  const copied = await Promise.all(
+    RENDITION_SIZES.map((size) =>
+      copyObject(cropKey(userId, uploadId, cropId, size), renditionKey(userId, cropId, size), { contentType: "image/webp", cacheControl: IMMUTABLE }),
+    ),
+  );
+  if (copied.includes(false)) {
+    // The crop is gone: saved and cleaned up by a concurrent save or an earlier try, or never made.
+    // Renditions this call copied before the crop went stay as they are: never listed or served
+    // without a history record, and deleting them could pull them from under a concurrent save of
+    // this same crop.
+    if (!(await historyExists(userId, cropId))) throw new AppError("crop_not_found");
+  } else {
+    // Written again on a retry: the same record, so no need to ask S3 first whether it exists.
+    const record: HistoryRecord = { version: 1, avatarId: cropId, sizes: [...RENDITION_SIZES], createdAt: avatarCreatedAt(cropId).toISOString(), uploadId };
+    await putJson(historyKey(userId, cropId), record);
   }
-  await writeCurrent(userId, cropId);
-  await deletePrefix(uploadPrefix(userId, uploadId));
-  return view(userId, cropId, true);
+  return finishSave(userId, uploadId, cropId, options);
+}
+
+/** The pointer, then the cleanup (after the answer when the caller can run it then). */
+async function finishSave(userId: string, uploadId: string, cropId: string, options: { runAfterResponse?: RunAfterResponse }): Promise<AvatarView> {
+  // The URLs are signed (CPU) while the pointer's PUT is under way.
+  const [result] = await Promise.all([view(userId, cropId, true), writeCurrent(userId, cropId)]);
+  const cleanup = () => deletePrefix(uploadPrefix(userId, uploadId));
+  if (options.runAfterResponse) {
+    options.runAfterResponse(() =>
+      cleanup().catch((error: unknown) => log("warn", "upload cleanup failed; the uploads/ lifecycle rule will remove it", { uploadId, ...errorFields(error) })),
+    );
+  } else {
+    await cleanup();
+  }
+  return result;
 }
 
 export async function getCurrentAvatar(userId: string): Promise<AvatarView | null> {

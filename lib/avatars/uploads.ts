@@ -3,10 +3,21 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { cropProblem, displayTransform, transformedSize, type Size } from "@/lib/images/crop-geometry";
-import { describeOverLimit } from "@/lib/images/formats";
 import { withImageSlot } from "@/lib/images/image-jobs";
-import { cropImage, inspectImage, makePreview } from "@/lib/images/pipeline";
-import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, uploadPrefix, uploadStartedKey, uploadsStartedPrefix } from "@/lib/storage/keys";
+import { CROP_OUTPUT_SIDE, describeOverLimit } from "@/lib/images/formats";
+import { cropToRenditions, inspectImage, makePreview } from "@/lib/images/pipeline";
+import {
+  cropKey,
+  newAvatarId,
+  newUploadId,
+  originalKey,
+  previewKey,
+  RENDITION_SIZES,
+  type RenditionSize,
+  uploadPrefix,
+  uploadStartedKey,
+  uploadsStartedPrefix,
+} from "@/lib/storage/keys";
 import {
   deletePrefix,
   getObjectBytes,
@@ -78,12 +89,14 @@ export type UploadState = ReadyUpload | { uploadId: string; status: "uploaded" }
 
 const META = { width: "displayed-width", height: "displayed-height", format: "format", bytes: "original-bytes", pw: "preview-width", ph: "preview-height" };
 
+const displayedSize = (m: Record<string, string>): Size => ({ width: Number(m[META.width]), height: Number(m[META.height]) });
+
 /** The state of a checked upload, read from the metadata its preview was written with. */
 async function stateFromPreviewMetadata(userId: string, uploadId: string, m: Record<string, string>): Promise<ReadyUpload> {
   return {
     uploadId,
     status: "ready",
-    displayed: { width: Number(m[META.width]), height: Number(m[META.height]) },
+    displayed: displayedSize(m),
     format: m[META.format] ?? "unknown",
     bytes: Number(m[META.bytes]),
     preview: {
@@ -151,29 +164,52 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
 
 export type CropResult = { uploadId: string; cropId: string; url: string };
 
-/** Step 2: crop the original (not the preview) so the avatar has every pixel the user chose. */
+/**
+ * Step 2: crop the original (not the preview) so the avatar has every pixel the user chose. The
+ * crop is stored as the avatar's renditions, so saving it is copies inside S3 and no image work.
+ */
 export async function cropUpload(userId: string, uploadId: string, crop: CropInput): Promise<CropResult> {
-  const state = await getUploadState(userId, uploadId);
-  if (state.status !== "ready") throw new AppError("upload_incomplete", "The upload has not been checked yet; please wait for it to finish.");
-  const displayedRotated = transformedSize(state.displayed, displayTransform(1, crop.rotation));
-  const problem = cropProblem(crop, displayedRotated);
-  if (problem) throw new AppError("invalid_crop", problem);
-
   const env = getEnv();
-  // Downloaded inside the job slot, like in finishUpload: memory is bounded by IMAGE_JOBS_MAX.
-  const output = await withImageSlot(async () => {
-    const bytes = await getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES);
-    if (!bytes) throw new AppError("upload_not_found");
-    return cropImage(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS);
-  });
+  // Only the preview's metadata is needed (the displayed size), not a URL to show it.
+  const preview = headObject(previewKey(userId, uploadId));
+  preview.catch(() => undefined); // awaited in the slot; never an unhandled rejection when the slot is refused
   const cropId = newAvatarId();
-  const key = cropKey(userId, uploadId, cropId);
-  await putObject(key, output, { contentType: "image/webp", cacheControl: "private, max-age=3600" });
-  return { uploadId, cropId, url: await presignGet(key, { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }) };
+  // Each rendition is uploaded as soon as it is encoded: the small ones while the largest encodes.
+  const uploads: Promise<void>[] = [];
+  const store = (size: RenditionSize, data: Buffer) => {
+    const upload = putObject(cropKey(userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" });
+    upload.catch(() => undefined); // awaited below, or abandoned with the crop when the job fails
+    uploads.push(upload);
+  };
+  // Downloaded inside the job slot, like in finishUpload: memory is bounded by IMAGE_JOBS_MAX. The
+  // download starts while the preview's HEAD is under way (one round trip less) and is aborted
+  // when the upload or the crop turns out not to be usable, so it never outlives the slot.
+  await withImageSlot(async () => {
+    const download = new AbortController();
+    const original = getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES, download.signal);
+    original.catch(() => undefined); // awaited below unless the checks throw first
+    try {
+      const metadata = (await preview)?.metadata;
+      if (!metadata) {
+        const uploaded = await headObject(originalKey(userId, uploadId));
+        throw uploaded ? new AppError("upload_incomplete", "The upload has not been checked yet; please wait for it to finish.") : new AppError("upload_not_found");
+      }
+      const problem = cropProblem(crop, transformedSize(displayedSize(metadata), displayTransform(1, crop.rotation)));
+      if (problem) throw new AppError("invalid_crop", problem);
+    } catch (error) {
+      download.abort();
+      throw error;
+    }
+    const bytes = await original;
+    if (!bytes) throw new AppError("upload_not_found");
+    await cropToRenditions(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS, RENDITION_SIZES, store);
+  });
+  const [url] = await Promise.all([presignGet(cropKey(userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }), ...uploads]);
+  return { uploadId, cropId, url };
 }
 
 export async function getCrop(userId: string, uploadId: string, cropId: string): Promise<CropResult> {
-  const key = cropKey(userId, uploadId, cropId);
+  const key = cropKey(userId, uploadId, cropId, CROP_OUTPUT_SIDE);
   if (!(await headObject(key))) throw new AppError("crop_not_found");
   return { uploadId, cropId, url: await presignGet(key, { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }) };
 }

@@ -8,7 +8,7 @@ import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/tes
 
 import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
-import { cropImage, describeImage, inspectImage, makePreview, makeRenditions } from "./pipeline";
+import { cropImage, cropToRenditions, describeImage, inspectImage, makePreview } from "./pipeline";
 
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
@@ -116,10 +116,20 @@ describe("inspect and preview", () => {
     expect(await describeImage(preview.data)).toMatchObject({ format: "webp", hasExif: false, hasIcc: false });
   });
 
-  it("makes every rendition size from a crop", async () => {
-    const crop = await sharp(await photoLike(512, 512)).webp().toBuffer();
-    const renditions = await makeRenditions(crop, [512, 64] as const);
-    expect((await describeImage(renditions.get(64)!)).width).toBe(64);
-    expect((await describeImage(renditions.get(512)!)).width).toBe(512);
+  it("makes every rendition size from the crop, upright, from the same pixels as the single crop", async () => {
+    const file = await withOrientation(await photoLike(1200, 900, 5), 6); // stored 900×1200, displayed 1200×900
+    const image = await inspectImage(file, MAX_PIXELS);
+    const rect = { left: 100, top: 50, width: 800, height: 800 };
+    const crop = { ...rect, rotation: 90 as const };
+    const renditions = await cropToRenditions(file, image, crop, MAX_PIXELS, [512, 256, 128, 64] as const);
+    const single = await cropImage(file, image, crop, MAX_PIXELS);
+    // The largest rendition is the crop itself (same encoder, same pixels).
+    expect(renditions.get(512)!.equals(single)).toBe(true);
+    const expected = await referenceCrop(file, 90, rect);
+    for (const size of [512, 256, 128, 64] as const) {
+      expect(await describeImage(renditions.get(size)!)).toMatchObject({ format: "webp", width: size, height: size, hasExif: false, hasIcc: false });
+      // Upright and the chosen square at every size (a mirrored or unturned one differs by > 20).
+      expect(await meanDifference(renditions.get(size)!, expected, Math.min(size, 64))).toBeLessThan(6);
+    }
   });
 });

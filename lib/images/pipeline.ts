@@ -29,6 +29,9 @@ function inputOptions(maxPixels: number): SharpOptions {
  */
 export const WEBP_EFFORT = 2;
 
+/** Encoder settings of every avatar rendition. */
+export const AVATAR_WEBP = { quality: 85, effort: WEBP_EFFORT } as const;
+
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -96,15 +99,19 @@ function shrinkOnLoad(format: string, shrink: number): boolean {
   return (format === "jpeg" && shrink >= 3) || (format === "webp" && shrink >= 2);
 }
 
+/** The cropped square as raw pixels, not yet turned upright (`transform` says how). */
+export type CroppedSquare = { data: Buffer; raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 }; transform: Transform };
+
 /**
- * Crops the original: the rectangle is mapped onto the stored pixels, extracted and shrunk there,
- * and only the small square is turned upright. Output: CROP_OUTPUT_SIDE square WebP, no metadata.
+ * Crops the original: the rectangle is mapped onto the stored pixels, extracted and shrunk there to
+ * a CROP_OUTPUT_SIDE square of raw pixels; turning it upright is left to the encoders (4 small
+ * squares turned instead of a big region).
  * When the decoder can shrink (see shrinkOnLoad), the whole picture is instead resized so that the
  * region becomes CROP_OUTPUT_SIDE square, and the region's square is extracted from that: libvips
  * computes only the pixels of that square, from a picture decoded at a fraction of its size. The
  * square's edges land within one output pixel of the region's (rounding): the same picture.
  */
-export async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
+export async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<CroppedSquare> {
   const transform = displayTransform(image.orientation, crop.rotation);
   const stored = toStoredRect(crop, image.stored, transform);
   const region = {
@@ -131,28 +138,55 @@ export async function cropImage(bytes: Buffer, image: InspectedImage, crop: Crop
     } else {
       pipeline = pipeline.extract(region).resize(side, side, { fit: "fill" });
     }
-    const { data, info } = await pipeline
-      .toColourspace("srgb")
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const raw = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
-    return await applyTransform(raw, transform).webp({ quality: 90, effort: WEBP_EFFORT }).toBuffer();
+    const { data, info } = await pipeline.toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+    return { data, raw: { width: info.width, height: info.height, channels: info.channels }, transform };
   } catch (error) {
     throw toAppError(error);
   }
 }
 
-/** The sizes an avatar is served at, made from the cropped square (decoded once, not once per size). */
-export async function makeRenditions<S extends number>(crop: Buffer, sizes: readonly S[]): Promise<Map<S, Buffer>> {
-  const { data: pixels, info } = await sharp(crop).raw().toBuffer({ resolveWithObject: true });
-  const raw = { width: info.width, height: info.height, channels: info.channels };
-  const entries = await Promise.all(
-    sizes.map(async (size) => {
-      const data = await sharp(pixels, { raw }).resize(size, size, { fit: "cover" }).webp({ quality: 85, effort: WEBP_EFFORT }).toBuffer();
-      return [size, data] as const;
-    }),
-  );
-  return new Map(entries);
+/**
+ * Every size an avatar is served at, each encoded straight from the cropped square's pixels (no
+ * encode-decode-encode through a stored crop), turned upright, as WebP without metadata. The sizes
+ * are encoded at once on the libuv pool; `onEncoded` hears of each as soon as it is done (the small
+ * ones finish while the largest is still encoding, so their uploads can start).
+ */
+export async function encodeRenditions<S extends number>(
+  square: CroppedSquare,
+  sizes: readonly S[],
+  onEncoded?: (size: S, data: Buffer) => void,
+): Promise<Map<S, Buffer>> {
+  try {
+    const entries = await Promise.all(
+      sizes.map(async (size) => {
+        let image = applyTransform(sharp(square.data, { raw: square.raw }), square.transform);
+        if (size !== square.raw.width || size !== square.raw.height) image = image.resize(size, size, { fit: "fill" });
+        const data = await image.webp(AVATAR_WEBP).toBuffer();
+        onEncoded?.(size, data);
+        return [size, data] as const;
+      }),
+    );
+    return new Map(entries);
+  } catch (error) {
+    throw toAppError(error);
+  }
+}
+
+/** The crop as its renditions: what the crop step stores and the save step copies. */
+export async function cropToRenditions<S extends number>(
+  bytes: Buffer,
+  image: InspectedImage,
+  crop: CropRequest,
+  maxPixels: number,
+  sizes: readonly S[],
+  onEncoded?: (size: S, data: Buffer) => void,
+): Promise<Map<S, Buffer>> {
+  return encodeRenditions(await cropSquare(bytes, image, crop, maxPixels), sizes, onEncoded);
+}
+
+/** The crop as one CROP_OUTPUT_SIDE square WebP (the largest rendition). */
+export async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
+  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
 }
 
 /** Dimensions and format of an encoded picture (tests and checks). */

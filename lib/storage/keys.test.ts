@@ -55,7 +55,8 @@ describe("keys", () => {
     const prefix = `uploads/${user}/${upload}/`;
     expect(uploadPrefix(user, upload)).toBe(prefix);
     expect(originalKey(user, upload)).toBe(`${prefix}original`);
-    expect(cropKey(user, upload, avatar)).toBe(`${prefix}crops/${avatar}.webp`);
+    expect(cropKey(user, upload, avatar, 256)).toBe(`${prefix}crops/${avatar}/256.webp`);
+    expect(() => cropKey(user, upload, avatar, 300 as 256)).toThrow(/rendition size/);
   });
 
   it("puts avatars, their history record and the current pointer under the user's avatars prefix", () => {

@@ -68,9 +68,11 @@ export function uploadStartedKey(userId: string, hourWindow: number, uploadId: s
 export const originalKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}original`;
 export const previewKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}preview.webp`;
 
-export function cropKey(userId: string, uploadId: string, cropId: string): string {
+/** A crop is stored as its renditions; saving it copies them under avatars/. */
+export function cropKey(userId: string, uploadId: string, cropId: string, size: RenditionSize): string {
   assertId("crop", cropId, isAvatarId);
-  return `${uploadPrefix(userId, uploadId)}crops/${cropId}.webp`;
+  if (!isRenditionSize(size)) throw new Error("refusing to build a key for a size that is not a rendition size");
+  return `${uploadPrefix(userId, uploadId)}crops/${cropId}/${size}.webp`;
 }
 
 export function avatarsPrefix(userId: string): string {

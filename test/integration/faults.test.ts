@@ -101,7 +101,7 @@ describe("interrupted and racing saves", () => {
     const uploadId = await readyUpload(user);
     const crop = await cropUpload(user, uploadId, { left: 0, top: 0, width: 400, height: 400, rotation: 0 });
     // What the dead instance wrote: every rendition and the history record, no pointer, no cleanup.
-    const cropBytes = (await getObjectBytes(cropKey(user, uploadId, crop.cropId), 1e7))!;
+    const cropBytes = (await getObjectBytes(cropKey(user, uploadId, crop.cropId, 512), 1e7))!;
     for (const size of RENDITION_SIZES) {
       await putObject(renditionKey(user, crop.cropId, size), await sharp(cropBytes).resize(size, size).webp().toBuffer(), { contentType: "image/webp" });
     }

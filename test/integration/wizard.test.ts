@@ -63,6 +63,22 @@ describe("the wizard, step by step, against S3", () => {
     expect((await listAvatars(user, { limit: 10 })).items.map((i) => i.avatarId)).toEqual([crop.cropId]);
   });
 
+  it("the save route's way (runAfterResponse): the answer comes before the upload's cleanup, which then removes it", async () => {
+    const user = newTestUser();
+    const { uploadId } = await readyUpload(user);
+    const crop = await cropUpload(user, uploadId, { left: 0, top: 0, width: 500, height: 500, rotation: 0 });
+    const deferred: (() => Promise<void>)[] = [];
+    const avatar = await saveAvatar(user, uploadId, crop.cropId, { runAfterResponse: (task) => void deferred.push(task) });
+    expect(avatar).toMatchObject({ avatarId: crop.cropId, current: true });
+    expect(deferred).toHaveLength(1);
+    // Answered with the avatar complete while the temporary objects are still there...
+    expect((await getCurrentAvatar(user))?.avatarId).toBe(crop.cropId);
+    expect((await listKeys(uploadPrefix(user, uploadId))).keys.length).toBeGreaterThanOrEqual(3);
+    // ...and the deferred task removes them.
+    await deferred[0]!();
+    expect((await listKeys(uploadPrefix(user, uploadId))).keys).toEqual([]);
+  });
+
   it("saving the same crop twice (double click, retry) gives one avatar", async () => {
     const user = newTestUser();
     const { uploadId } = await readyUpload(user);

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { after, NextResponse } from "next/server";
 
 import { saveAvatar } from "@/lib/avatars/avatars";
 import { saveSchema, uploadIdSchema } from "@/lib/avatars/schemas";
@@ -9,5 +9,6 @@ import { parseParam } from "@/lib/http/params";
 export const POST = userRoute<{ uploadId: string }>(async ({ request, params, user }) => {
   const uploadId = parseParam(uploadIdSchema, params.uploadId);
   const { cropId } = await parseJsonBody(request, saveSchema, "invalid_id");
-  return NextResponse.json(await saveAvatar(user.id, uploadId, cropId));
+  // The upload's temporary objects are deleted after the answer: the user does not wait for it.
+  return NextResponse.json(await saveAvatar(user.id, uploadId, cropId, { runAfterResponse: after }));
 });
