@@ -51,9 +51,27 @@ export type ConcurrencyResult = {
   peakRss: number;
   jobsMax: number;
   queueMax: number;
+  /** CPU time (user + system) over the timed span: this process, and the S3 server's process. */
+  appCpuMs: number;
+  s3CpuMs?: number;
   /** Set by the parent: which round of the interleaved levels. */
   round?: number;
 };
+
+/**
+ * CPU time so far of the S3 server (BENCH_S3_PID, set by the parent), from /proc/<pid>/stat:
+ * utime + stime in clock ticks of 10 ms (USER_HZ is 100 on Linux). Undefined when unknown.
+ */
+function s3ServerCpuMs(): number | undefined {
+  const pid = process.env.BENCH_S3_PID;
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * This process's peak RSS: VmHWM from /proc (Linux). Not process.resourceUsage().maxRSS: getrusage
@@ -129,6 +147,8 @@ async function concurrency(workers: number, inputId: string, operations: number)
     const afterResponses: Promise<void>[] = [];
     let rejected = 0;
     let next = 0;
+    const cpuBefore = process.cpuUsage();
+    const s3Before = s3ServerCpuMs();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: workers }, async () => {
@@ -149,6 +169,8 @@ async function concurrency(workers: number, inputId: string, operations: number)
     );
     await Promise.all(afterResponses);
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const s3After = s3ServerCpuMs();
     return {
       workers,
       input: inputId,
@@ -163,6 +185,8 @@ async function concurrency(workers: number, inputId: string, operations: number)
       peakRss: peakRss(),
       jobsMax: getEnv().IMAGE_JOBS_MAX,
       queueMax: getEnv().IMAGE_QUEUE_MAX,
+      appCpuMs: (cpu.user + cpu.system) / 1000,
+      s3CpuMs: s3Before !== undefined && s3After !== undefined ? s3After - s3Before : undefined,
     };
   } finally {
     disposeContext(context);

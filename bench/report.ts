@@ -26,7 +26,9 @@ export type Results = {
 
 type Verdict = { target: string; figure: string; met: boolean | undefined };
 
-type Level = { workers: number; rounds: number; operations: number; completed: number; rejected429: number; perSecond: number; perSecondRange: [number, number]; latencyMedianMs: number; latencyP95Ms: number; peakRss: number; jobsMax: number; queueMax: number };
+type Level = { workers: number; rounds: number; operations: number; completed: number; rejected429: number; perSecond: number; perSecondRange: [number, number]; latencyMedianMs: number; latencyP95Ms: number; peakRss: number; appCpuPerCropMs: number; s3CpuPerCropMs: number; busyCores: number; jobsMax: number; queueMax: number };
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 /** The concurrency runs by level: median throughput over the rounds, the highest peak RSS. */
 export function concurrencyLevels(results: Results): Level[] {
@@ -47,6 +49,10 @@ export function concurrencyLevels(results: Results): Level[] {
         latencyMedianMs: median(runs.map((r) => r.latencyMedianMs)),
         latencyP95Ms: Math.max(...runs.map((r) => r.latencyP95Ms)),
         peakRss: Math.max(...runs.map((r) => r.peakRss)),
+        // CPU per completed crop, and cores kept busy (app + S3 CPU over wall time), over all rounds.
+        appCpuPerCropMs: sum(runs.map((r) => r.appCpuMs ?? NaN)) / sum(runs.map((r) => r.completed)),
+        s3CpuPerCropMs: sum(runs.map((r) => r.s3CpuMs ?? NaN)) / sum(runs.map((r) => r.completed)),
+        busyCores: (sum(runs.map((r) => r.appCpuMs ?? NaN)) + sum(runs.map((r) => r.s3CpuMs ?? NaN))) / sum(runs.map((r) => r.wallMs)),
         jobsMax: runs[0]!.jobsMax,
         queueMax: runs[0]!.queueMax,
       };
@@ -215,14 +221,14 @@ export function renderReport(results: Results): { markdown: string; summary: str
   out.push("The server side of step 2 (crop) + step 3 (save) for one picture, by six ways, each iteration running every way on every case in a rotated order:");
   out.push("");
   out.push(
-    "1. **app**: the app's own code, `cropUpload` then `saveAvatar` (lib/avatars, what the route handlers call), job limiter included, against the embedded S3 over HTTP: HEAD preview, GET original, PUT crop, then HEAD history, GET crop, 4 PUT renditions, PUT history, PUT current, LIST + DELETE of the upload, presigned URLs. Re-creating the ready upload it starts from is not timed.",
+    "1. **app**: the app's own code, `cropUpload` then `saveAvatar` (lib/avatars, what the route handlers call), job limiter included, against the embedded S3 over HTTP. Crop: HEAD preview while the original downloads (GET), crop, encode the four renditions, PUT each as soon as it is encoded, sign its URL. Save: 4 CopyObject of the renditions, PUT history, PUT current while the URLs are signed. Timed up to the save's answer; the upload's cleanup it leaves to Next's after() (LIST + DeleteObjects) then runs untimed before the next measurement. Re-creating the ready upload it starts from is not timed.",
   );
   out.push(
     "2. **app, naive crop**: the same code path (cropUpload's steps, the limiter, the real saveAvatar) with the crop's sharp pipeline replaced by the naive one of 4.",
   );
-  out.push("3. **floor**: the app's sharp work (`inspectImage`, `cropImage`, `makeRenditions`) on bytes already in memory: no S3.");
+  out.push("3. **floor**: the app's sharp work (`inspectImage`, `cropToRenditions`: crop to a 512 px square of raw pixels, encode the four renditions) on bytes already in memory: no S3.");
   out.push(
-    "4. **naive**: `sharp(bytes).autoOrient().extract(box).resize(512)` with the app's encoder settings, then the same renditions, in memory: it decodes the picture at full resolution first (no shrink-on-load), as `cropImage` did before this change. Exists only in the bench.",
+    "4. **naive**: `sharp(bytes).autoOrient().extract(box).resize(512)` to raw pixels, then the app's own rendition encoders, in memory: it decodes the picture at full resolution first (no shrink-on-load). Exists only in the bench.",
   );
   out.push(
     "5. **article**: download the object to a temporary file, `sharp(file).extract().resize().toFile()`, each rendition from that file to another file, then 5 uploads from disk (the usual tutorial code; 1 GET + 5 PUTs, no history, pointer or cleanup).",
@@ -232,7 +238,7 @@ export function renderReport(results: Results): { markdown: string; summary: str
   );
   out.push("");
   out.push(
-    "The app makes 15 S3 requests in 9 sequential steps for one crop + save (the bookkeeping that makes saves idempotent and resumable, and the cleanup of the upload, including deleting the original); app − floor is their cost here.",
+    "Before its two answers the app makes 12 S3 requests in 5 sequential steps (crop: HEAD + GET at once, then the 4 PUTs overlapping the encoding; save: 4 copies at once, then the history record, then the pointer: the order that keeps a save whole under crashes and retries), plus 2 after the save's answer (the cleanup). app − floor is the cost of those round trips and of downloading the original.",
   );
   out.push("");
   out.push(
@@ -294,15 +300,22 @@ export function renderReport(results: Results): { markdown: string; summary: str
         `IMAGE_JOBS_MAX ${levels[0]!.jobsMax}, IMAGE_QUEUE_MAX ${levels[0]!.queueMax}) on 24 MP JPEGs with the large box, at least ${results.settings.concurrencyOperations} operations per run after one untimed warm-up operation; ${levels[0]!.rounds} round(s), the levels in a rotated order each round. crops/s is the median over the rounds (range in brackets); peak RSS the highest. s3rver runs in another process on the same cores.`,
     );
     out.push("");
-    out.push("| clients at once | done | crops/s | vs 1 | latency median / p95 | peak RSS | 429 |");
-    out.push("|---:|---:|---:|---:|---:|---:|---:|");
+    out.push("| clients at once | done | crops/s | vs 1 | latency median / p95 | CPU per crop: app + S3 server | cores busy | peak RSS | 429 |");
+    out.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     const base = levels.find((c) => c.workers === 1);
+    const cpu = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : "–");
     for (const c of levels) {
       out.push(
-        `| ${c.workers} | ${c.completed}/${c.operations} | ${c.perSecond.toFixed(2)} (${c.perSecondRange[0].toFixed(2)}–${c.perSecondRange[1].toFixed(2)}) | ${base ? formatRatio(c.perSecond / base.perSecond) : "–"} | ${formatMs(c.latencyMedianMs)} / ${formatMs(c.latencyP95Ms)} ms | ${mib(c.peakRss)} | ${c.rejected429} |`,
+        `| ${c.workers} | ${c.completed}/${c.operations} | ${c.perSecond.toFixed(2)} (${c.perSecondRange[0].toFixed(2)}–${c.perSecondRange[1].toFixed(2)}) | ${base ? formatRatio(c.perSecond / base.perSecond) : "–"} | ${formatMs(c.latencyMedianMs)} / ${formatMs(c.latencyP95Ms)} ms | ${cpu(c.appCpuPerCropMs)} + ${cpu(c.s3CpuPerCropMs)} | ${Number.isFinite(c.busyCores) ? c.busyCores.toFixed(2) : "–"} | ${mib(c.peakRss)} | ${c.rejected429} |`,
       );
     }
     out.push("");
+    if (base && Number.isFinite(base.busyCores)) {
+      out.push(
+        `With one client a crop already keeps ${base.busyCores.toFixed(2)} of the ${results.machine.cores} cores busy (the S3 server works while the app waits for it, the four renditions encode in parallel, the cleanup runs after the answer), so ${results.machine.cores} cores can give at most ${formatRatio(results.machine.cores / base.busyCores)} of its throughput; the S3 server's share of the CPU (${cpu(base.s3CpuPerCropMs)} per crop) is work a real S3 does on other machines.`,
+      );
+      out.push("");
+    }
   }
   if (results.bound.length) {
     out.push("Memory bound with 48 MP JPEGs (the originals are downloaded inside the job slot, so only running jobs hold one):");
@@ -381,7 +394,7 @@ export function renderReport(results: Results): { markdown: string; summary: str
   out.push("## Reading these figures");
   out.push("");
   out.push(
-    "- s3rver is a fake S3 on loopback: no network, but every request costs it a few milliseconds of JavaScript and file I/O on the same two cores. Against a real S3 each round trip costs more (network latency) and the app's sequential round trips (HEAD, GET, PUT in step 2; HEAD, GET, PUTs, LIST, DELETE in step 3) weigh more; the temporary-file ways make fewer requests.",
+    "- s3rver is a fake S3 on loopback: no network, but every request costs it a few milliseconds of JavaScript and file I/O on the same two cores. Against a real S3 each round trip costs more (network latency), and the app's 5 sequential steps weigh more; the temporary-file ways make fewer requests (1 GET + 5 PUTs, no history, pointer or cleanup) but wait on the disk.",
   );
   out.push("- Ratios are of medians from the same run; each way saw the same machine noise.");
   out.push(

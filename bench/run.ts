@@ -160,7 +160,8 @@ async function main() {
     }
 
     if (settings.probes) {
-      const env = { ...process.env };
+      // The probes read the S3 server's CPU time from /proc: the app and S3 share these cores.
+      const env = { ...process.env, BENCH_S3_PID: String(bench.s3.pid) };
       log("peak RSS per way (large box, a fresh process each)");
       for (const inputId of settings.rssInputs)
         for (const way of ways) {
