@@ -69,7 +69,7 @@ export type RunAfterResponse = (task: () => Promise<void>) => void;
  * id is the crop id, so saving the same crop twice is the same avatar, and a retry after a crash at
  * any point completes it (every write is the same object again).
  *
- * Deleting the upload's temporary objects (a listing and a delete per object) is not something the
+ * Deleting the upload's temporary objects (a listing and a delete) is not something the
  * user waits for: with `runAfterResponse` it runs after the answer is sent. Should the instance die
  * before it ran, the uploads/ lifecycle rule removes them anyway. Without it, it runs inline.
  */
