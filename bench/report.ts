@@ -262,7 +262,7 @@ export function renderReport(results: Results): { markdown: string; summary: str
     `p95 is interpolated over ${results.settings.iterations} samples per cell. "fast vs full decode" is the mean difference (0-255, on 64×64) between the app's crop and the naive full-resolution one: the shrink-on-load path gives the same picture.`,
   );
   out.push("");
-  out.push("Step 1's server side, `finishUpload` (HEAD, GET original, check, preview, PUT preview, HEAD), per input:");
+  out.push("Step 1's server side, `finishUpload` (HEAD preview, HEAD original, GET original, check, preview, PUT preview), per input:");
   out.push("");
   out.push("| input | median | p95 |");
   out.push("|---|---:|---:|");
