@@ -12,7 +12,12 @@ afterAll(() => {
   Object.assign(process.env, saved);
 });
 
-const app = async () => ({ ...(await import("@/lib/avatars/uploads")), ...(await import("./helpers")) });
+const app = async () => ({
+  ...(await import("@/lib/avatars/uploads")),
+  ...(await import("@/lib/avatars/avatars")),
+  ...(await import("@/lib/images/image-jobs")),
+  ...(await import("./helpers")),
+});
 
 describe("abuse limits", () => {
   it("bounds uploads per user per hour with 429 and a Retry-After, per user", async () => {
@@ -49,5 +54,26 @@ describe("abuse limits", () => {
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "rate_limited", status: 429, retryAfterSeconds: 3 });
     // a refused check is not a failed upload: retrying it later succeeds
     for (const id of ids) await expect(finishUpload(user, id)).resolves.toMatchObject({ status: "ready" });
+  });
+
+  it("a save is not an image job: it completes while every image slot is busy (crops then get 429)", async () => {
+    const { startUpload, finishUpload, cropUpload, saveAvatar, withImageSlot, newTestUser, postToS3 } = await app();
+    const user = newTestUser();
+    const bytes = await sharp(await photoLike(900, 700, 9)).jpeg().toBuffer();
+    const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
+    expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+    await finishUpload(user, started.uploadId);
+    const crop = await cropUpload(user, started.uploadId, { left: 0, top: 0, width: 600, height: 600, rotation: 0 });
+
+    // Another request's picture holds the only slot (IMAGE_JOBS_MAX 1, no queue) until released.
+    let release!: () => void;
+    const busy = withImageSlot(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      await expect(cropUpload(user, started.uploadId, { left: 0, top: 0, width: 300, height: 300, rotation: 0 })).rejects.toMatchObject({ code: "rate_limited" });
+      await expect(saveAvatar(user, started.uploadId, crop.cropId)).resolves.toMatchObject({ avatarId: crop.cropId, current: true });
+    } finally {
+      release();
+      await busy;
+    }
   });
 });
