@@ -9,17 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedS3, type EmbeddedS3 } from "@/scripts/embedded-s3";
 
 /**
- * How the app copes with S3s that differ. This file runs its own S3 server behind a small HTTP
- * proxy on loopback that records every request and, when told to, answers a multi-object delete
- * (POST /?delete) the way S3s that insist on Content-MD5 do. Everything else reaches the real
- * server. The env is set before any app module reads it (each test file has its own module registry).
+ * The app's S3 traffic, seen on the wire: which requests crop and save make, and how the app copes
+ * with S3s that differ. This file runs its own S3 server behind a small HTTP proxy on loopback that
+ * records every request and, when told to, answers a multi-object delete (POST /?delete) the way
+ * S3s that insist on Content-MD5 do. Everything else reaches the real server. The env is set before
+ * any app module reads it (each test file has its own module registry).
  */
 
 const saved = { ...process.env };
 const dir = mkdtempSync(path.join(tmpdir(), "avatar-relay-compat-"));
 let s3: EmbeddedS3;
 let proxy: http.Server;
-/** Requests the proxy saw: "DeleteObjects", or the method and the object's key ("DELETE uploads/a/original"). */
+/** Requests the proxy saw: "DeleteObjects", "COPY <key>", or the method and the key ("DELETE uploads/a/original"). */
 const seen: string[] = [];
 let refuseBatchDeletes = false;
 
@@ -30,7 +31,8 @@ function startProxy(target: URL): Promise<string> {
   proxy = http.createServer((req, res) => {
     const isBatchDelete = req.method === "POST" && /[?&]delete(=|&|$)/.test(req.url ?? "");
     const key = decodeURIComponent(new URL(req.url ?? "/", "http://s3").pathname).replace(/^\/compat\/?/, "");
-    seen.push(isBatchDelete ? "DeleteObjects" : `${req.method} ${key}`.trim());
+    const copy = req.headers["x-amz-copy-source"] ? "COPY " : "";
+    seen.push(isBatchDelete ? "DeleteObjects" : `${copy || `${req.method} `}${key}`.trim());
     if (isBatchDelete && refuseBatchDeletes) {
       req.resume();
       res.writeHead(400, { "content-type": "application/xml" }).end(MISSING_MD5);
@@ -69,6 +71,42 @@ async function putSome(prefix: string, names: string[]): Promise<void> {
   const { putObject } = await objects();
   await Promise.all(names.map((name) => putObject(`${prefix}${name}`, name, { contentType: "text/plain" })));
 }
+
+// First: the fallback test below switches this module's batch deletes off for good.
+describe("the round trips of crop and save (what bench/results/latest.md counts)", () => {
+  it("crop: HEAD preview + GET original + 4 PUTs; save: 4 copies + history + pointer; after the answer: LIST + one delete", async () => {
+    const sharp = (await import("sharp")).default;
+    const { photoLike } = await import("@/test/support/images");
+    const { startUpload, finishUpload, cropUpload } = await import("@/lib/avatars/uploads");
+    const { saveAvatar } = await import("@/lib/avatars/avatars");
+    const { newTestUser, postToS3 } = await import("./helpers");
+    const user = newTestUser();
+    const bytes = await sharp(await photoLike(900, 700, 2)).jpeg().toBuffer();
+    const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
+    expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+    await finishUpload(user, started.uploadId);
+    const upload = `uploads/${user}/${started.uploadId}/`;
+    // Retries (s3rver's occasional 500) repeat a request; the set of distinct requests is the claim.
+    const distinct = () => new Set(seen);
+
+    seen.length = 0;
+    const crop = await cropUpload(user, started.uploadId, { left: 0, top: 0, width: 600, height: 600, rotation: 0 });
+    const sizes = [512, 256, 128, 64];
+    expect(distinct()).toEqual(new Set([`HEAD ${upload}preview.webp`, `GET ${upload}original`, ...sizes.map((size) => `PUT ${upload}crops/${crop.cropId}/${size}.webp`)]));
+
+    seen.length = 0;
+    const deferred: (() => Promise<void>)[] = [];
+    await saveAvatar(user, started.uploadId, crop.cropId, { runAfterResponse: (task) => void deferred.push(task) });
+    const avatars = `avatars/${user}/`;
+    expect(distinct()).toEqual(
+      new Set([...sizes.map((size) => `COPY ${avatars}renditions/${crop.cropId}/${size}.webp`), `PUT ${avatars}history/${crop.cropId}.json`, `PUT ${avatars}current.json`]),
+    );
+
+    seen.length = 0;
+    await deferred[0]!();
+    expect(distinct()).toEqual(new Set(["GET", "DeleteObjects"]));
+  });
+});
 
 // s3rver answers some deletes right after writes in the same folder with a 500 (its file store
 // races on removing folders); the SDK's retry repeats those, so requests are counted per kind and
