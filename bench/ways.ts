@@ -33,7 +33,7 @@ import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { cropToRenditions, encodeRenditions, inspectImage, type CroppedSquare } from "@/lib/images/pipeline";
-import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, RENDITION_SIZES } from "@/lib/storage/keys";
+import { cropKey, newAvatarId, newUploadId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
 import { getObjectBytes, headObject, presignGet, putObject } from "@/lib/storage/objects";
 import { getS3 } from "@/lib/storage/s3-client";
 
@@ -148,21 +148,25 @@ export async function naiveSquare(bytes: Buffer, rect: Rect): Promise<CroppedSqu
   return { data, raw: { width: info.width, height: info.height, channels: info.channels }, transform: { flop: false, rotate: 0 } };
 }
 
-/** cropUpload's steps (lib/avatars/uploads.ts) with naiveSquare in place of cropSquare, then the real saveAvatar. */
+/**
+ * cropUpload's steps (lib/avatars/uploads.ts: HEAD preview while the original downloads, each
+ * rendition PUT as soon as it is encoded) with naiveSquare in place of cropSquare, then the real
+ * saveAvatar. Upright inputs and valid crops only, so none of cropUpload's checks are repeated.
+ */
 export async function naiveAppWay(context: Context, uploadId: string, crop: CropRequest): Promise<AppResult> {
   const env = getEnv();
+  const cropId = newAvatarId();
+  const uploads: Promise<void>[] = [];
+  const store = (size: RenditionSize, data: Buffer) =>
+    void uploads.push(putObject(cropKey(context.userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" }));
   const preview = headObject(previewKey(context.userId, uploadId));
-  const renditions = await withImageSlot(async () => {
+  await withImageSlot(async () => {
     const [ready, bytes] = await Promise.all([preview, getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES)]);
     if (!ready || !bytes) throw new Error("upload not ready");
     await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
-    return encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES);
+    await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES, store);
   });
-  const cropId = newAvatarId();
-  await Promise.all([
-    presignGet(cropKey(context.userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: 900, contentType: "image/webp" }),
-    ...[...renditions].map(([size, data]) => putObject(cropKey(context.userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" })),
-  ]);
+  await Promise.all([presignGet(cropKey(context.userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: 900, contentType: "image/webp" }), ...uploads]);
   const after = afterResponseQueue();
   await saveAvatar(context.userId, uploadId, cropId, { runAfterResponse: after.run });
   return { afterResponse: after.done() };

@@ -242,8 +242,8 @@ const RENDITION_URL_CACHE_MAX = 10_000;
 
 /**
  * Within one signing window a rendition's presigned URL is a pure function of its key (static
- * keys), and signing costs about a millisecond of CPU (endpoint rules, SigV4): a history page of 20
- * avatars signs 80 URLs. So this instance remembers them for the window. Not with temporary
+ * keys), and signing costs about a millisecond of CPU (endpoint rules, SigV4): a history page (12
+ * avatars by default) signs 48 URLs. So this instance remembers them for the window. Not with temporary
  * credentials (instance role, SSO): a URL dies with the credentials that signed it, which can be
  * before the window ends, and a fresh signature picks up the refreshed ones.
  */
