@@ -312,7 +312,7 @@ export function renderReport(results: Results): { markdown: string; summary: str
     out.push("");
     if (base && Number.isFinite(base.busyCores)) {
       out.push(
-        `With one client a crop already keeps ${base.busyCores.toFixed(2)} of the ${results.machine.cores} cores busy (the S3 server works while the app waits for it, the four renditions encode in parallel, the cleanup runs after the answer), so ${results.machine.cores} cores can give at most ${formatRatio(results.machine.cores / base.busyCores)} of its throughput; the S3 server's share of the CPU (${cpu(base.s3CpuPerCropMs)} per crop) is work a real S3 does on other machines.`,
+        `With one client a crop already keeps ${base.busyCores.toFixed(2)} of the ${results.machine.cores} cores busy (the S3 server works while the app waits for it, the four renditions encode in parallel, the cleanup runs after the answer), so at the same CPU per crop ${results.machine.cores} cores could give about ${formatRatio(results.machine.cores / base.busyCores)} of its throughput (more where a crop costs less CPU at higher concurrency, as the CPU column shows); the S3 server's share of the CPU (${cpu(base.s3CpuPerCropMs)} per crop) is work a real S3 does on other machines.`,
       );
       out.push("");
     }
