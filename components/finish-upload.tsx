@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
 
 /** Shown when a reload lands between "uploaded to S3" and "checked": runs the check, then shows the crop step. */
 export function FinishUpload({ uploadId }: { uploadId: string }) {
@@ -16,7 +16,7 @@ export function FinishUpload({ uploadId }: { uploadId: string }) {
     apiFetch(`/api/uploads/${uploadId}/finish`, { method: "POST", signal: controller.signal })
       .then(() => router.refresh())
       .catch((caught: unknown) => {
-        if (caught instanceof DOMException && caught.name === "AbortError") return;
+        if (isAbortError(caught)) return;
         setError(caught instanceof ApiError ? caught.message : "Checking the picture failed. Please try again.");
       });
     return () => controller.abort();

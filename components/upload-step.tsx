@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ServedBy } from "@/components/served-by";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
 import { UploadError, uploadToS3, type PresignedPost } from "@/lib/client/upload-to-s3";
 import { ACCEPTED_MIME_TYPES, describeOverLimit, formatBytes, isAcceptedMimeType } from "@/lib/images/formats";
 
@@ -59,7 +59,7 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
         router.push(`/avatar/new/${started.uploadId}`);
       } catch (caught) {
         setPhase({ name: "idle" });
-        if (caught instanceof DOMException && caught.name === "AbortError") {
+        if (isAbortError(caught)) {
           setError("Upload cancelled.");
         } else if (caught instanceof ApiError || caught instanceof UploadError) {
           setError(caught.message);

@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError, apiFetch } from "./api";
 
@@ -48,5 +51,120 @@ describe("apiFetch", () => {
     fetchMock.mockResolvedValueOnce(json(404, { error: { code: "upload_not_found", message: "That upload was not found." } }));
     await expect(apiFetch("/api/uploads/u")).rejects.toMatchObject({ status: 404 });
     expect(fetchMock).toHaveBeenCalledTimes(3);
+  });
+});
+
+/**
+ * How the body is read, against a real HTTP server on loopback (Node's fetch is the same WHATWG
+ * fetch the browser has): an abort while the body arrives, and 2xx answers whose body cannot be
+ * read, must reject; apiFetch never resolves with something the server did not send.
+ */
+describe("apiFetch reading the answer's body", () => {
+  type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+  let server: Server;
+  let origin: string;
+  let handler: Handler;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    server = createServer((request, response) => handler(request, response));
+    server.on("connection", (socket) => (sockets.add(socket), socket.once("close", () => sockets.delete(socket))));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("rejects with the AbortError when the call is aborted while the body is read", async () => {
+    // Headers and half a JSON body, then nothing: the body is still being read when the user cancels.
+    handler = (_request, response) => {
+      response.writeHead(201, { "content-type": "application/json" });
+      response.write('{"uploadId":"u1","post":');
+    };
+    // The real fetch, watched so the abort comes only once the headers are in (fetch resolved).
+    const realFetch = globalThis.fetch;
+    let headersIn!: () => void;
+    const headersArrived = new Promise<void>((resolve) => (headersIn = resolve));
+    vi.stubGlobal("fetch", async (...args: Parameters<typeof fetch>) => {
+      const response = await realFetch(...args);
+      headersIn();
+      return response;
+    });
+    const controller = new AbortController();
+    const settled = apiFetch(`${origin}/api/uploads`, { method: "POST", body: {}, signal: controller.signal }).then(
+      (value: unknown) => ({ resolved: value }),
+      (error: unknown) => ({ rejected: error }),
+    );
+    await headersArrived;
+    controller.abort();
+    const outcome = await settled;
+    vi.unstubAllGlobals();
+    expect(outcome).not.toHaveProperty("resolved");
+    expect((outcome as { rejected: unknown }).rejected).toBeInstanceOf(DOMException);
+    expect((outcome as { rejected: DOMException }).rejected.name).toBe("AbortError");
+  });
+
+  it("rejects with an ApiError when a 2xx body is not JSON, and does not retry it", async () => {
+    let calls = 0;
+    handler = (_request, response) => {
+      calls++;
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end("<html>a captive portal</html>");
+    };
+    await expect(apiFetch(`${origin}/api/avatars`)).rejects.toMatchObject({ name: "ApiError", code: "bad_response", status: 200 });
+    expect(calls).toBe(1);
+  });
+
+  it("rejects with an ApiError when a 2xx body is empty", async () => {
+    handler = (_request, response) => {
+      response.writeHead(201, { "content-type": "application/json" });
+      response.end();
+    };
+    await expect(apiFetch(`${origin}/api/uploads`, { method: "POST", body: {} })).rejects.toMatchObject({ name: "ApiError", code: "bad_response" });
+  });
+
+  it("treats a connection cut while a 2xx body is read as dropped: retried, then an ApiError", async () => {
+    let calls = 0;
+    handler = (_request, response) => {
+      calls++;
+      response.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      response.write('{"items":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    };
+    const result = apiFetch(`${origin}/api/avatars`);
+    await expect(result).rejects.toMatchObject({ name: "ApiError", code: "network", status: 0 });
+    expect(calls).toBe(4);
+  }, 15_000);
+
+  it("a cut body that then succeeds on retry resolves with the whole body", async () => {
+    let calls = 0;
+    handler = (_request, response) => {
+      calls++;
+      if (calls === 1) {
+        response.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        response.write('{"items":');
+        setTimeout(() => response.socket?.destroy(), 20);
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"items":[],"nextCursor":null}');
+    };
+    await expect(apiFetch(`${origin}/api/avatars`)).resolves.toEqual({ items: [], nextCursor: null });
+    expect(calls).toBe(2);
+  });
+
+  it("an error answer without a JSON body still rejects with a message for people", async () => {
+    handler = (_request, response) => {
+      response.writeHead(500, { "content-type": "text/plain" });
+      response.end("Internal Server Error");
+    };
+    await expect(apiFetch(`${origin}/api/avatars/a`, { method: "DELETE" })).rejects.toMatchObject({
+      name: "ApiError",
+      status: 500,
+      code: "unknown",
+      message: "Something went wrong on our side. Please try again.",
+    });
   });
 });

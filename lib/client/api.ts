@@ -1,12 +1,14 @@
 /**
  * Browser-side calls to the app's own API. Every failure becomes an ApiError with the server's
- * message (already written for people) or a plain-language fallback.
+ * message (already written for people) or a plain-language fallback; a cancelled call rejects with
+ * the AbortError it is. A call never resolves with anything but the body the server sent.
  *
  * An instance may die between two steps or during a rolling restart; the load balancer then
- * answers 502/504 or the connection drops. Those calls are retried a few times with back-off, so
- * the user does not notice. Every call is safe to repeat (finish and save are idempotent; a repeated
- * presign or crop only leaves an extra temporary object that expires), except DELETE, which is not
- * retried. 503 from the app itself (S3 unavailable) is shown at once, with its "try again" message.
+ * answers 502/504 or the connection drops (before the answer, or while its body is read). Those
+ * calls are retried a few times with back-off, so the user does not notice. Every call is safe to
+ * repeat (finish and save are idempotent; a repeated presign or crop only leaves an extra temporary
+ * object that expires), except DELETE, which is not retried. 503 from the app itself (S3
+ * unavailable) is shown at once, with its "try again" message.
  */
 
 import { recordServedBy } from "./served-by";
@@ -24,44 +26,75 @@ export class ApiError extends Error {
 
 const RETRY_DELAYS_MS = [300, 1000, 2500];
 const RETRIED_STATUSES = new Set([502, 504]);
+const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
+
+export const isAbortError = (error: unknown): error is DOMException => error instanceof DOMException && error.name === "AbortError";
+
+const abortError = (signal: AbortSignal): unknown => (isAbortError(signal.reason) ? signal.reason : new DOMException("Aborted", "AbortError"));
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(new DOMException("Aborted", "AbortError"))), { once: true });
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => (clearTimeout(timer), reject(abortError(signal!)));
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
-export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+type Attempt = { kind: "answer"; status: number; text: string } | { kind: "dropped" };
+
+/** One request and its whole body. A dropped connection (before or during the body) is "dropped"; an abort rejects. */
+async function attempt(method: string, path: string, init: ApiInit): Promise<Attempt> {
+  try {
+    const response = await fetch(path, {
+      method,
+      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+      credentials: "same-origin",
+    });
+    recordServedBy(method, path, response.headers.get("x-served-by"));
+    const text = await response.text();
+    return { kind: "answer", status: response.status, text };
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    if (init.signal?.aborted) throw abortError(init.signal);
+    return { kind: "dropped" };
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+type ErrorBody = { error?: { code?: unknown; message?: unknown } };
+
+function errorFrom(status: number, text: string): ApiError {
+  const parsed = parseJson(text);
+  const error = parsed.ok && parsed.value && typeof parsed.value === "object" ? (parsed.value as ErrorBody).error : undefined;
+  const message = typeof error?.message === "string" ? error.message : status >= 500 ? "Something went wrong on our side. Please try again." : "The request failed.";
+  return new ApiError(message, status, typeof error?.code === "string" ? error.code : "unknown");
+}
+
+type ApiInit = { method?: string; body?: unknown; signal?: AbortSignal };
+
+export async function apiFetch<T>(path: string, init: ApiInit = {}): Promise<T> {
   const method = init.method ?? "GET";
   const retries = method === "DELETE" ? 0 : RETRY_DELAYS_MS.length;
-  for (let attempt = 0; ; attempt++) {
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers: init.body === undefined ? undefined : { "content-type": "application/json" },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: init.signal,
-        credentials: "same-origin",
-      });
-    } catch (error) {
-      if (error instanceof DOMException && error.name === "AbortError") throw error;
-      if (attempt < retries) {
-        await sleep(RETRY_DELAYS_MS[attempt]!, init.signal);
-        continue;
-      }
-      throw new ApiError("The server could not be reached. Check your connection and try again.", 0, "network");
-    }
-    recordServedBy(method, path, response.headers.get("x-served-by"));
-    if (RETRIED_STATUSES.has(response.status) && attempt < retries) {
-      await sleep(RETRY_DELAYS_MS[attempt]!, init.signal);
+  for (let attemptIndex = 0; ; attemptIndex++) {
+    const result = await attempt(method, path, init);
+    const retry = result.kind === "dropped" || RETRIED_STATUSES.has(result.status);
+    if (retry && attemptIndex < retries) {
+      await sleep(RETRY_DELAYS_MS[attemptIndex]!, init.signal);
       continue;
     }
-    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    if (!response.ok) {
-      const fallback = response.status >= 500 ? "Something went wrong on our side. Please try again." : "The request failed.";
-      throw new ApiError(body?.error?.message ?? fallback, response.status, body?.error?.code ?? "unknown");
-    }
-    return body as T;
+    if (result.kind === "dropped") throw new ApiError(UNREACHABLE, 0, "network");
+    if (result.status < 200 || result.status > 299) throw errorFrom(result.status, result.text);
+    const parsed = parseJson(result.text);
+    if (!parsed.ok) throw new ApiError("The server's answer could not be read. Please try again.", result.status, "bad_response");
+    return parsed.value as T;
   }
 }
