@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 
-import { Instance, startInstance, type InstanceSpec, type LogSink } from "./harness";
+import { Instance, startInstance, waitForHealthy, type InstanceSpec, type LogSink } from "./harness";
 import { startNginx, type LoadBalancer } from "./nginx";
 
 export type ClusterOptions = {
@@ -72,10 +72,7 @@ export class Cluster {
     await this.waitUntilBalanced();
   }
 
-  /**
-   * Waits until health checks through nginx have reached every running instance. After a failed
-   * connection nginx leaves an instance out for fail_timeout (5 s), even once it is back.
-   */
+  /** Waits until health checks through nginx have reached every running instance. */
   async waitUntilBalanced(timeoutMs = 20_000): Promise<void> {
     const want = this.instances().map((i) => i.spec.id);
     const seen = new Set<string>();
@@ -90,6 +87,21 @@ export class Cluster {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /**
+   * Every instance running and answering its health check, nginx running and reaching each of
+   * them; otherwise an error that says which part is not. Tests start from here.
+   */
+  async assertHealthy(): Promise<void> {
+    if (!this.lb) throw new Error("cluster: nginx was never started (Cluster.start() not called or failed)");
+    if (this.lb.child.exitCode !== null || this.lb.child.signalCode !== null) {
+      throw new Error(`cluster: nginx is not running (exit ${this.lb.child.exitCode ?? this.lb.child.signalCode}); see ${this.options.logDir ?? "the terminal"} for its error log`);
+    }
+    const down = this.specs.filter((s) => !this.instance(s.id)).map((s) => s.id);
+    if (down.length) throw new Error(`cluster: instances not running: ${down.join(", ")}`);
+    await Promise.all(this.instances().map((instance) => waitForHealthy(instance, 10_000)));
+    await this.waitUntilBalanced(10_000);
   }
 
   async startOne(id: string): Promise<Instance> {

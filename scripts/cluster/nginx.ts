@@ -48,7 +48,7 @@ export async function startNginx(options: {
   const accessLog = options.accessLog === "stdout" ? path.join(dir, "access.log") : options.accessLog;
   const app = renderTemplate(readFileSync(TEMPLATE, "utf8"), {
     NGINX_LISTEN: `127.0.0.1:${options.port}`,
-    NGINX_UPSTREAM_SERVERS: options.upstreams.map((u) => `server ${u.host ?? "127.0.0.1"}:${u.port} max_fails=1 fail_timeout=5s;`).join(" "),
+    NGINX_UPSTREAM_SERVERS: options.upstreams.map((u) => `server ${u.host ?? "127.0.0.1"}:${u.port} max_fails=0;`).join(" "),
     NGINX_RESOLVER: "",
     NGINX_ACCESS_LOG: accessLog,
   });
