@@ -9,7 +9,7 @@ import { INSTANCES, LB_ORIGIN, LB_PORT } from "./config";
 /**
  * `cluster`: three instances of the staged standalone server behind nginx, started once per
  * worker. Before and after every test, any instance a test killed or stopped is started again, so
- * the tests do not depend on their order.
+ * the tests do not depend on their order; before every test the whole cluster is checked healthy.
  */
 export const test = base.extend<{ cluster: Cluster }, { workerCluster: Cluster }>({
   workerCluster: [
@@ -33,12 +33,19 @@ export const test = base.extend<{ cluster: Cluster }, { workerCluster: Cluster }
     },
     { scope: "worker", timeout: 180_000 },
   ],
-  cluster: async ({ workerCluster }, provide) => {
-    const before = await workerCluster.ensureAllRunning();
-    if (before.length) console.log(`cluster: restarted ${before.join(", ")} before the test`);
-    await provide(workerCluster);
-    await workerCluster.ensureAllRunning();
-  },
+  // Automatic: every test, whether it names `cluster` or only drives a browser through nginx,
+  // starts from a healthy cluster (a new worker after a failure starts one first), or fails here
+  // with a message naming what is unhealthy instead of a bare ERR_CONNECTION_REFUSED.
+  cluster: [
+    async ({ workerCluster }, provide) => {
+      const before = await workerCluster.ensureAllRunning();
+      if (before.length) console.log(`cluster: restarted ${before.join(", ")} before the test`);
+      await workerCluster.assertHealthy();
+      await provide(workerCluster);
+      await workerCluster.ensureAllRunning();
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -86,4 +86,17 @@ test("with every instance down, nginx answers 502 in the app's JSON error shape,
   expect(response.headers()["retry-after"]).toBe("5");
   expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unavailable");
   console.log(`all instances killed: GET ${LB_ORIGIN}/api/health -> 502 <- lb`);
+
+  // A page load gets a page that reloads itself (the wizard resumes from its URL), not JSON.
+  const pageLoad = await request.get("/avatar/new/0123456789abcdef0123456789abcdef", { headers: { accept: "text/html,application/xhtml+xml" } });
+  expect(pageLoad.status()).toBe(503);
+  expect(pageLoad.headers()["content-type"]).toContain("text/html");
+  expect(pageLoad.headers()["x-served-by"]).toBe("lb");
+  const html = await pageLoad.text();
+  expect(html).toContain('<meta http-equiv="refresh" content="2">');
+  expect(html).toContain("reloads by itself");
+  // Next's own RSC fetch during a client navigation still gets JSON (it then loads the page in full).
+  const rsc = await request.get("/avatar/new", { headers: { accept: "*/*", rsc: "1" } });
+  expect(rsc.status()).toBe(502);
+  expect(rsc.headers()["content-type"]).toContain("application/json");
 });
