@@ -3,6 +3,8 @@
  * .data/s3, git-ignored), makes sure the bucket and its CORS rules exist, then runs `next dev`.
  * Point S3_* at a real bucket (and S3_EMBEDDED=false) in .env.local to develop against it instead.
  */
+import "./require-node";
+
 import { spawn } from "node:child_process";
 import path from "node:path";
 
