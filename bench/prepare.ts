@@ -4,6 +4,7 @@ import path from "node:path";
 
 import { userIdFor } from "@/lib/auth/user-id";
 import { finishUpload } from "@/lib/avatars/uploads";
+import { getEnv } from "@/lib/env";
 import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { newUploadId, originalKey, previewKey } from "@/lib/storage/keys";
 import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
@@ -18,7 +19,7 @@ export async function ensureBucket(): Promise<void> {
   await applyBucketSetup(bucketTargetFromEnv());
 }
 
-export const benchUser = (name: string) => userIdFor("bench", `${name}-${process.pid}`);
+export const benchUser = (name: string) => userIdFor(getEnv().AUTH_USER_ID_KEY, "bench", `${name}-${process.pid}`);
 
 export function inputSpec(id: string): InputSpec {
   const spec = INPUTS.find((input) => input.id === id);

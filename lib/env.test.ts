@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+
 import { describe, expect, it } from "vitest";
 
-import { EnvError, parseEnv } from "./env";
+import { DEVELOPMENT_SECRETS, EnvError, parseEnv } from "./env";
 
 const base = { AUTH_SECRET: "a-long-enough-test-secret", S3_BUCKET: "avatar-relay", NEXTAUTH_URL: "http://localhost:3000" };
+/** What production adds: secrets of at least 32 bytes. */
+const productionBase = { ...base, NODE_ENV: "production", AUTH_SECRET: "k".repeat(32), AUTH_USER_ID_KEY: "u".repeat(32) };
 
 describe("parseEnv", () => {
   it("applies sensible defaults", () => {
@@ -23,13 +27,13 @@ describe("parseEnv", () => {
   });
 
   it("keeps the development sign-in off in production unless explicitly enabled", () => {
-    expect(parseEnv({ ...base, NODE_ENV: "production" }).AUTH_DEV_LOGIN).toBe(false);
-    expect(parseEnv({ ...base, NODE_ENV: "production", AUTH_DEV_LOGIN: "true" }).AUTH_DEV_LOGIN).toBe(true);
+    expect(parseEnv(productionBase).AUTH_DEV_LOGIN).toBe(false);
+    expect(parseEnv({ ...productionBase, AUTH_DEV_LOGIN: "true" }).AUTH_DEV_LOGIN).toBe(true);
     expect(parseEnv({ ...base, NODE_ENV: "development", AUTH_DEV_LOGIN: "false" }).AUTH_DEV_LOGIN).toBe(false);
   });
 
   it("treats empty values (copied from .env.example) as not set", () => {
-    const env = parseEnv({ ...base, S3_ENDPOINT: "", AUTH_DEV_LOGIN: "", UPLOAD_MAX_BYTES: " ", NODE_ENV: "production" });
+    const env = parseEnv({ ...productionBase, S3_ENDPOINT: "", AUTH_DEV_LOGIN: "", UPLOAD_MAX_BYTES: " " });
     expect(env.S3_ENDPOINT).toBeUndefined();
     expect(env.AUTH_DEV_LOGIN).toBe(false);
     expect(env.UPLOAD_MAX_BYTES).toBe(10 * 1024 * 1024);
@@ -41,5 +45,57 @@ describe("parseEnv", () => {
     const env = parseEnv({ ...base, S3_FORCE_PATH_STYLE: "true", CORS_ALLOWED_ORIGINS: "http://a.test, http://b.test:8080" });
     expect(env.S3_FORCE_PATH_STYLE).toBe(true);
     expect(env.CORS_ALLOWED_ORIGINS).toEqual(["http://a.test", "http://b.test:8080"]);
+  });
+});
+
+describe("parseEnv in production", () => {
+  const production = {
+    NODE_ENV: "production",
+    S3_BUCKET: "avatar-relay",
+    NEXTAUTH_URL: "https://avatars.example.com",
+    AUTH_SECRET: "k".repeat(32),
+    AUTH_USER_ID_KEY: "u".repeat(32),
+  };
+
+  it("accepts a complete production configuration", () => {
+    expect(parseEnv(production)).toMatchObject({ AUTH_DEV_LOGIN: false, AUTH_USER_ID_KEY: "u".repeat(32) });
+  });
+
+  it("refuses the committed development secrets, naming the variable", () => {
+    expect(() => parseEnv({ ...production, AUTH_SECRET: DEVELOPMENT_SECRETS.AUTH_SECRET })).toThrow(/AUTH_SECRET: is the development value committed/);
+    expect(() => parseEnv({ ...production, AUTH_USER_ID_KEY: DEVELOPMENT_SECRETS.AUTH_USER_ID_KEY })).toThrow(/AUTH_USER_ID_KEY: is the development value/);
+  });
+
+  it("refuses secrets shorter than 32 bytes and missing ones", () => {
+    expect(() => parseEnv({ ...production, AUTH_SECRET: "k".repeat(31) })).toThrow(/AUTH_SECRET: must be at least 32 bytes in production/);
+    expect(() => parseEnv({ ...production, AUTH_USER_ID_KEY: "short-key-0123456789" })).toThrow(/AUTH_USER_ID_KEY: must be at least 32 bytes/);
+    expect(() => parseEnv({ ...production, AUTH_USER_ID_KEY: undefined })).toThrow(/AUTH_USER_ID_KEY \(not set\): must be set in production/);
+  });
+
+  it("refuses a missing NEXTAUTH_URL", () => {
+    expect(() => parseEnv({ ...production, NEXTAUTH_URL: undefined })).toThrow(/NEXTAUTH_URL \(not set\): must be set in production/);
+  });
+
+  it("keeps the development values working outside production", () => {
+    const env = parseEnv({ ...base, AUTH_SECRET: DEVELOPMENT_SECRETS.AUTH_SECRET });
+    expect(env.AUTH_USER_ID_KEY).toBe(DEVELOPMENT_SECRETS.AUTH_USER_ID_KEY);
+  });
+
+  it("lists exactly the secrets that .env.development commits", () => {
+    const committed = Object.fromEntries(
+      readFileSync(new URL("../.env.development", import.meta.url), "utf8")
+        .split("\n")
+        .map((line) => /^(AUTH_SECRET|AUTH_USER_ID_KEY)=(.*)$/.exec(line.trim()))
+        .filter((match) => match !== null)
+        .map((match) => [match[1], match[2]]),
+    );
+    expect(committed).toEqual(DEVELOPMENT_SECRETS);
+  });
+
+  it("needs all three OpenID Connect variables or none", () => {
+    const oidc = { AUTH_OIDC_ISSUER: "https://sso.example.com", AUTH_OIDC_ID: "avatar-relay", AUTH_OIDC_SECRET: "s" };
+    expect(parseEnv({ ...production, ...oidc })).toMatchObject({ ...oidc, AUTH_OIDC_NAME: "Single sign-on" });
+    expect(() => parseEnv({ ...production, ...oidc, AUTH_OIDC_SECRET: undefined })).toThrow(/AUTH_OIDC_SECRET \(not set\): set AUTH_OIDC_ISSUER/);
+    expect(() => parseEnv({ ...production, ...oidc, AUTH_OIDC_ISSUER: "sso" })).toThrow(/AUTH_OIDC_ISSUER: must be the provider's issuer URL/);
   });
 });

@@ -18,61 +18,105 @@ const optionalString = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+const envObject = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 
-    AUTH_SECRET: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -base64 32`)"),
-    NEXTAUTH_URL: z.url("must be the app's public URL, e.g. https://avatars.example.com").optional(),
-    AUTH_DEV_LOGIN: booleanString.optional(),
-    AUTH_GITHUB_ID: optionalString,
-    AUTH_GITHUB_SECRET: optionalString,
-    AUTH_GOOGLE_ID: optionalString,
-    AUTH_GOOGLE_SECRET: optionalString,
+  AUTH_SECRET: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -base64 32`)"),
+  /** Keys user ids (HMAC of provider + account id). Never change it: every user's data is filed under its ids. */
+  AUTH_USER_ID_KEY: optionalString,
+  NEXTAUTH_URL: z.url("must be the app's public URL, e.g. https://avatars.example.com").optional(),
+  AUTH_DEV_LOGIN: booleanString.optional(),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  /** Any OpenID Connect provider (Keycloak, Authentik, Okta, Entra ID, Auth0, Zitadel, Dex): its issuer URL. */
+  AUTH_OIDC_ISSUER: z.url("must be the provider's issuer URL, e.g. https://sso.example.com/realms/main").optional(),
+  AUTH_OIDC_ID: optionalString,
+  AUTH_OIDC_SECRET: optionalString,
+  AUTH_OIDC_NAME: z.string().trim().min(1).max(40).default("Single sign-on"),
 
-    S3_BUCKET: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
-    S3_REGION: z.string().min(1).default("us-east-1"),
-    S3_ENDPOINT: z.url("must be a URL such as http://127.0.0.1:4569 or https://<account>.r2.cloudflarestorage.com").optional(),
-    S3_FORCE_PATH_STYLE: booleanString.default(false),
-    S3_ACCESS_KEY_ID: optionalString,
-    S3_SECRET_ACCESS_KEY: optionalString,
-    S3_PUBLIC_BASE_URL: z.url("must be a URL such as https://cdn.example.com").optional(),
-    CORS_ALLOWED_ORIGINS: optionalString,
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ENDPOINT: z.url("must be a URL such as http://127.0.0.1:4569 or https://<account>.r2.cloudflarestorage.com").optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_PUBLIC_BASE_URL: z.url("must be a URL such as https://cdn.example.com").optional(),
+  CORS_ALLOWED_ORIGINS: optionalString,
 
-    UPLOAD_MAX_BYTES: positiveInt(10 * 1024 * 1024),
-    UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
-    IMAGE_MAX_PIXELS: positiveInt(64_000_000),
-    UPLOADS_PER_HOUR: positiveInt(30),
-    IMAGE_JOBS_MAX: positiveInt(2),
-    IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
-    S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
+  UPLOAD_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  IMAGE_MAX_PIXELS: positiveInt(64_000_000),
+  UPLOADS_PER_HOUR: positiveInt(30),
+  IMAGE_JOBS_MAX: positiveInt(2),
+  IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
 
-    INSTANCE_ID: optionalString,
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-    /** After SIGTERM, how long in-flight requests may take before the process exits anyway. */
-    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
-        message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the default AWS credential chain)",
-      });
-    }
-    if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
-      ctx.addIssue({ code: "custom", path: ["AUTH_GITHUB_SECRET"], message: "set both AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, or neither" });
-    }
-    if (Boolean(env.AUTH_GOOGLE_ID) !== Boolean(env.AUTH_GOOGLE_SECRET)) {
-      ctx.addIssue({ code: "custom", path: ["AUTH_GOOGLE_SECRET"], message: "set both AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or neither" });
-    }
-  });
+  INSTANCE_ID: optionalString,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** After SIGTERM, how long in-flight requests may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
+});
+
+const envSchema = envObject.superRefine((env, ctx) => {
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
+      message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the default AWS credential chain)",
+    });
+  }
+  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+    ctx.addIssue({ code: "custom", path: ["AUTH_GITHUB_SECRET"], message: "set both AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, or neither" });
+  }
+  if (Boolean(env.AUTH_GOOGLE_ID) !== Boolean(env.AUTH_GOOGLE_SECRET)) {
+    ctx.addIssue({ code: "custom", path: ["AUTH_GOOGLE_SECRET"], message: "set both AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or neither" });
+  }
+  const oidc = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_ID, env.AUTH_OIDC_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    const missing = (["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"] as const).find((_, i) => !oidc[i])!;
+    ctx.addIssue({ code: "custom", path: [missing], message: "set AUTH_OIDC_ISSUER, AUTH_OIDC_ID and AUTH_OIDC_SECRET together, or none of them" });
+  }
+  if (env.NODE_ENV === "production") refuseUnsafeProductionSettings(env, ctx);
+});
 
 type ParsedEnv = z.infer<typeof envSchema>;
 
-export type Env = Omit<ParsedEnv, "AUTH_DEV_LOGIN" | "CORS_ALLOWED_ORIGINS"> & {
+/**
+ * The committed development values (.env.development, and the fallback key below). Anyone who
+ * reads the repository knows them, so with them a production deployment would let anyone mint a
+ * session or compute user ids. lib/env.test.ts keeps this list in step with .env.development.
+ */
+export const DEVELOPMENT_SECRETS = {
+  AUTH_SECRET: "development-only-secret-never-use-in-production",
+  AUTH_USER_ID_KEY: "development-only-user-id-key-never-use-in-production",
+} as const;
+
+const MIN_SECRET_BYTES = 32;
+const GENERATE = "generate one with `openssl rand -base64 32`";
+
+function refuseUnsafeProductionSettings(env: z.infer<typeof envObject>, ctx: z.RefinementCtx): void {
+  if (!env.NEXTAUTH_URL) {
+    ctx.addIssue({ code: "custom", path: ["NEXTAUTH_URL"], message: "must be set in production: the app's public URL, e.g. https://avatars.example.com" });
+  }
+  for (const name of ["AUTH_SECRET", "AUTH_USER_ID_KEY"] as const) {
+    const value = env[name];
+    if (value === undefined) {
+      ctx.addIssue({ code: "custom", path: [name], message: `must be set in production (${GENERATE}; keep it forever)` });
+    } else if (value === DEVELOPMENT_SECRETS[name]) {
+      ctx.addIssue({ code: "custom", path: [name], message: `is the development value committed to the repository; in production use your own (${GENERATE})` });
+    } else if (Buffer.byteLength(value, "utf8") < MIN_SECRET_BYTES) {
+      ctx.addIssue({ code: "custom", path: [name], message: `must be at least ${MIN_SECRET_BYTES} bytes in production (${GENERATE})` });
+    }
+  }
+}
+
+export type Env = Omit<ParsedEnv, "AUTH_DEV_LOGIN" | "CORS_ALLOWED_ORIGINS" | "AUTH_USER_ID_KEY"> & {
+  /** Set in production (checked above); outside production the development key stands in. */
+  AUTH_USER_ID_KEY: string;
   /** Development sign-in (no password): on in development and test, off in production unless AUTH_DEV_LOGIN=true. */
   AUTH_DEV_LOGIN: boolean;
   /** Browser origins the bucket's CORS rules allow (defaults to NEXTAUTH_URL's origin). */
@@ -108,6 +152,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   return {
     ...env,
     AUTH_DEV_LOGIN: env.AUTH_DEV_LOGIN ?? env.NODE_ENV !== "production",
+    AUTH_USER_ID_KEY: env.AUTH_USER_ID_KEY ?? DEVELOPMENT_SECRETS.AUTH_USER_ID_KEY,
     CORS_ALLOWED_ORIGINS: origins,
   };
 }

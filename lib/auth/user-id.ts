@@ -1,12 +1,15 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 
 /**
- * A user's id is a hash of the identity provider and the provider's account id: stable across
- * sign-ins and instances (no database needed), safe as an S3 key segment, and it reveals neither
- * the provider account nor the e-mail address.
+ * A user's id: an HMAC of the identity provider and the provider's account id, keyed with the
+ * deployment's AUTH_USER_ID_KEY. Stable across sign-ins and instances (no database needed), safe
+ * as an S3 key segment, and it reveals neither the provider account nor the e-mail address. The
+ * key makes ids impossible to compute from a public account id (a GitHub user's numeric id) and
+ * different in every deployment. It is separate from AUTH_SECRET so that secret can be rotated
+ * (which only signs everyone out); changing the key would orphan every user's data.
  */
-export function userIdFor(provider: string, providerAccountId: string): string {
-  return createHash("sha256").update(`${provider}\u0000${providerAccountId}`).digest("hex").slice(0, 24);
+export function userIdFor(key: string, provider: string, providerAccountId: string): string {
+  return createHmac("sha256", key).update(`${provider}\u0000${providerAccountId}`).digest("hex").slice(0, 24);
 }
 
 /** The development sign-in's identity: a name or e-mail, compared case-insensitively. */

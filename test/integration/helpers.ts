@@ -1,5 +1,6 @@
 import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { userIdFor } from "@/lib/auth/user-id";
+import { getEnv } from "@/lib/env";
 
 export async function ensureBucket(): Promise<void> {
   await applyBucketSetup(bucketTargetFromEnv());
@@ -8,7 +9,7 @@ export async function ensureBucket(): Promise<void> {
 let counter = 0;
 export function newTestUser(): string {
   counter += 1;
-  return userIdFor("test", `${process.pid}-${Date.now()}-${counter}`);
+  return userIdFor(getEnv().AUTH_USER_ID_KEY, "test", `${process.pid}-${Date.now()}-${counter}`);
 }
 
 /** The browser's part of step 1: a multipart POST straight to S3 with the presigned fields. */
