@@ -2,12 +2,17 @@ import type { Instrumentation } from "next";
 
 /**
  * Runs once when a server instance starts: refuse to start with bad configuration, naming the
- * variable; drain on SIGTERM (lib/http/shutdown.ts); log page requests as JSON lines.
+ * variable; warn when the development sign-in is on in production; drain on SIGTERM
+ * (lib/http/shutdown.ts); log page requests as JSON lines.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getEnv } = await import("./lib/env");
-  getEnv();
+  const env = getEnv();
+  if (env.NODE_ENV === "production" && env.AUTH_DEV_LOGIN) {
+    const { log } = await import("./lib/log");
+    log("warn", "AUTH_DEV_LOGIN=true: the development sign-in is on, anyone can sign in as anyone without a password; use it for demos and tests only");
+  }
   const { installGracefulShutdown } = await import("./lib/http/shutdown");
   const { installPageAccessLog } = await import("./lib/http/access-log");
   installGracefulShutdown();

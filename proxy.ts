@@ -8,7 +8,8 @@ import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
 /**
  * Runs before every page and route handler: gives the request an id (kept when a proxy in front
  * already set a sane one), names the instance that answered (x-served-by), and sets the page's
- * Content-Security-Policy with a fresh nonce, which Next.js reads from the request header.
+ * Content-Security-Policy with a fresh nonce, which Next.js reads from the request header, and HSTS
+ * when the app's URL is https.
  */
 
 let cachedOrigins: { s3: string[]; images: string[] } | undefined;
@@ -22,6 +23,9 @@ function origins() {
   }
   return cachedOrigins;
 }
+
+const HSTS = "max-age=63072000";
+const secureOrigin = () => getEnv().NEXTAUTH_URL?.startsWith("https://") ?? false;
 
 export function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get("x-request-id"));
@@ -38,6 +42,8 @@ export function proxy(request: NextRequest) {
   response.headers.set("content-security-policy", policy);
   response.headers.set("x-request-id", requestId);
   response.headers.set("x-served-by", instanceId());
+  // Behind https (NEXTAUTH_URL), browsers must never come back over plain http.
+  if (secureOrigin()) response.headers.set("strict-transport-security", HSTS);
   return response;
 }
 

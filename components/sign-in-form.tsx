@@ -36,7 +36,7 @@ export function SignInForm({ providers, callbackUrl, devProviderId }: { provider
       )}
       {providers.length === 0 && (
         <p role="alert" className="error">
-          No sign-in method is configured. Set AUTH_GITHUB_ID/AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID/AUTH_GOOGLE_SECRET, or AUTH_DEV_LOGIN=true.
+          No sign-in method is configured. Set AUTH_OIDC_ISSUER/AUTH_OIDC_ID/AUTH_OIDC_SECRET, AUTH_GITHUB_ID/AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID/AUTH_GOOGLE_SECRET, or AUTH_DEV_LOGIN=true.
         </p>
       )}
     </div>

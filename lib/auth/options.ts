@@ -1,68 +1,53 @@
 import "server-only";
 
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
-import GitHubProvider from "next-auth/providers/github";
-import GoogleProvider from "next-auth/providers/google";
 
 import { getEnv } from "@/lib/env";
 
-import { normalizeDevIdentity, userIdFor } from "./user-id";
+import { providersFor, summarize, type ProviderSummary } from "./providers";
+import { safeRedirectPath } from "./redirect";
+import { userIdFor } from "./user-id";
 
-export const DEV_PROVIDER_ID = "dev";
+export { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, type ProviderSummary } from "./providers";
 
-export type ProviderSummary = { id: string; name: string };
-
-/** Providers switched on by configuration: GitHub/Google when their keys are set; dev sign-in per AUTH_DEV_LOGIN. */
+/** The sign-in methods switched on by configuration (OIDC, GitHub, Google when set; dev sign-in per AUTH_DEV_LOGIN). */
 export function enabledProviders(): ProviderSummary[] {
-  const env = getEnv();
-  return [
-    ...(env.AUTH_GITHUB_ID ? [{ id: "github", name: "GitHub" }] : []),
-    ...(env.AUTH_GOOGLE_ID ? [{ id: "google", name: "Google" }] : []),
-    ...(env.AUTH_DEV_LOGIN ? [{ id: DEV_PROVIDER_ID, name: "Development sign-in" }] : []),
-  ];
+  return summarize(getAuthOptions().providers);
+}
+
+/** The app's own origin (NEXTAUTH_URL), the only place a sign-in may send the user back to. */
+export function appOrigin(fallback: string): string {
+  const url = getEnv().NEXTAUTH_URL;
+  return url ? new URL(url).origin : fallback;
 }
 
 let cached: NextAuthOptions | undefined;
 
-/** next-auth with JWT sessions: any instance that knows AUTH_SECRET verifies any session; no session store. */
+/**
+ * next-auth with JWT sessions: any instance that knows AUTH_SECRET verifies any session; no
+ * session store. Cookies are Secure with __Secure-/__Host- names whenever NEXTAUTH_URL is https
+ * (next-auth's useSecureCookies default). Errors of the OAuth flow (a tampered state, a replayed
+ * code, the provider unreachable) come back to the sign-in page, which says what happened.
+ */
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
   const env = getEnv();
-  const providers: NextAuthOptions["providers"] = [];
-  if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) {
-    providers.push(GitHubProvider({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
-  }
-  if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) {
-    providers.push(GoogleProvider({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET }));
-  }
-  if (env.AUTH_DEV_LOGIN) {
-    providers.push(
-      CredentialsProvider({
-        id: DEV_PROVIDER_ID,
-        name: "Development sign-in",
-        credentials: { name: { label: "Name or e-mail", type: "text" } },
-        authorize(credentials) {
-          const identity = normalizeDevIdentity(credentials?.name);
-          if (!identity) return null;
-          return { id: identity, name: identity, email: identity.includes("@") ? identity : null };
-        },
-      }),
-    );
-  }
   cached = {
     secret: env.AUTH_SECRET,
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
-    pages: { signIn: "/signin" },
-    providers,
+    pages: { signIn: "/signin", error: "/signin" },
+    providers: providersFor(env),
     callbacks: {
       jwt({ token, account }) {
-        if (account) token.uid = userIdFor(account.provider, account.providerAccountId);
+        if (account) token.uid = userIdFor(env.AUTH_USER_ID_KEY, account.provider, account.providerAccountId);
         return token;
       },
       session({ session, token }) {
         if (session.user && typeof token.uid === "string") session.user.id = token.uid;
         return session;
+      },
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
       },
     },
   };
