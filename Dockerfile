@@ -5,24 +5,41 @@
 # scripts/stage-standalone.ts writes, the same function `npm run cluster` uses for its instances,
 # so the local cluster (and its e2e suite) runs the files this image runs.
 #
-#   docker build -t avatar-relay .
+#   docker build -t avatar-relay .                      # the runtime image (the last stage)
 #   docker run -p 3000:3000 --env-file .env.production.local avatar-relay
+#   docker build --target setup -t avatar-relay-setup .  # `npm run s3:setup` against the env's S3
 #
-# Configuration comes from the environment at run time (lib/env.ts); nothing is baked in.
-# Debian (glibc) in both stages: npm ci installs sharp's prebuilt @img/sharp-linux-x64 (or -arm64)
-# with its libvips, and the build traces exactly that package into the standalone output. On
-# Alpine (musl) sharp needs @img/sharp-linuxmusl-*: build and run on the same libc.
+# Configuration comes from the environment at run time (lib/env.ts); nothing is baked in, and no
+# .env file is in the build context (.dockerignore), so `next build` finds none to copy into the
+# standalone output.
+# Node.js 24 (LTS) in every stage. Debian (glibc) in every stage: npm ci installs sharp's prebuilt
+# @img/sharp-linux-x64 (or -arm64) with its libvips, and the build traces exactly that package into
+# the standalone output. On Alpine (musl) sharp needs @img/sharp-linuxmusl-*: build and run on the
+# same libc.
 
-ARG NODE_IMAGE=node:22-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+# The full source with every dependency (dev ones too: tsx, next's build tooling).
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+
+FROM deps AS build
 RUN node node_modules/next/dist/bin/next build \
  && node --import tsx scripts/stage-standalone.ts /artifact
+
+# One-shot: `npm run s3:setup` (scripts/bucket.ts apply) creates the bucket if it is missing and
+# applies its CORS rule (CORS_ALLOWED_ORIGINS or NEXTAUTH_URL's origin) and the lifecycle rule,
+# configured by the same S3_* variables as the app. compose.yaml runs it before the app starts.
+# NODE_ENV=production: the scripts then read only the real environment (and .env.production*,
+# which are never in the build context), validated as strictly as the app's.
+FROM deps AS setup
+ENV NODE_ENV=production
+USER node
+CMD ["npm", "run", "s3:setup"]
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
