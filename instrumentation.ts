@@ -7,8 +7,17 @@ import type { Instrumentation } from "next";
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getEnv } = await import("./lib/env");
-  const env = getEnv();
+  const { EnvError, getEnv } = await import("./lib/env");
+  let env: ReturnType<typeof getEnv>;
+  try {
+    env = getEnv();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    // Next would log this and keep listening, answering 500 to everything: a bad deployment must
+    // stop instead, saying which variable to fix (no stack: the message is the whole story).
+    console.error(`avatar-relay refuses to start. ${error.message}`);
+    process.exit(1);
+  }
   if (env.NODE_ENV === "production" && env.AUTH_DEV_LOGIN) {
     const { log } = await import("./lib/log");
     log("warn", "AUTH_DEV_LOGIN=true: the development sign-in is on, anyone can sign in as anyone without a password; use it for demos and tests only");

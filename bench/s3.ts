@@ -21,6 +21,7 @@ export function appEnvironment(endpoint: string, extra: Record<string, string> =
     S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
     AUTH_SECRET: "bench-only-secret-0123456789abcdef",
+    AUTH_USER_ID_KEY: "bench-only-user-id-key-0123456789abcdef",
     NEXTAUTH_URL: "http://127.0.0.1:3999",
     UPLOAD_MAX_BYTES: String(200 * 1024 * 1024),
     UPLOADS_PER_HOUR: "100000",

@@ -86,6 +86,8 @@ async function main() {
     NEXTAUTH_URL: lbUrl,
     CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS ?? origins.join(","),
     AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64"),
+    // Random per run unless set: the ids (and so the data) of a local cluster last as long as it does.
+    AUTH_USER_ID_KEY: process.env.AUTH_USER_ID_KEY ?? randomBytes(32).toString("base64"),
     // A local cluster is for trying things out: the development sign-in is on unless set otherwise.
     AUTH_DEV_LOGIN: process.env.AUTH_DEV_LOGIN ?? "true",
   };

@@ -7,5 +7,6 @@ export const LB_ORIGIN = `http://127.0.0.1:${LB_PORT}`;
 export const INSTANCES = 3;
 export const S3_PORT = Number(process.env.E2E_CLUSTER_S3_PORT ?? 4591);
 export const AUTH_SECRET = "e2e-cluster-only-secret-0123456789abcdef";
+export const AUTH_USER_ID_KEY = "e2e-cluster-only-user-id-key-0123456789abcdef";
 /** A spare port for instances started outside the load balancer (the health test). */
 export const SPARE_PORT = LB_PORT + 10;

@@ -7,7 +7,7 @@ import { buildOnce, ROOT, stageArtifact } from "../../scripts/cluster/harness";
 import { nginxBinary } from "../../scripts/cluster/nginx";
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/embedded-s3";
 
-import { AUTH_SECRET, LB_ORIGIN, S3_PORT } from "./config";
+import { AUTH_SECRET, AUTH_USER_ID_KEY, LB_ORIGIN, S3_PORT } from "./config";
 
 /**
  * Once per run: the production build (skipped with E2E_SKIP_BUILD=1 when one exists), the staged
@@ -26,6 +26,7 @@ export default async function globalSetup() {
   const env: Record<string, string> = {
     NEXTAUTH_URL: LB_ORIGIN,
     AUTH_SECRET,
+    AUTH_USER_ID_KEY,
     AUTH_DEV_LOGIN: "true",
     CORS_ALLOWED_ORIGINS: LB_ORIGIN,
     S3_ENDPOINT: s3.endpoint,

@@ -8,3 +8,4 @@ export const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
 export const EMBEDDED_S3_PORT = Number(process.env.E2E_S3_PORT ?? 4590);
 export const UPLOAD_MAX_BYTES = 3 * 1024 * 1024;
 export const AUTH_SECRET = "e2e-only-secret-0123456789abcdef";
+export const AUTH_USER_ID_KEY = "e2e-only-user-id-key-0123456789abcdef";

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from "../../scripts/embedded-s3";
 
-import { APP_ORIGIN, APP_PORT, AUTH_SECRET, EMBEDDED_S3_PORT, UPLOAD_MAX_BYTES } from "./config";
+import { APP_ORIGIN, APP_PORT, AUTH_SECRET, AUTH_USER_ID_KEY, EMBEDDED_S3_PORT, UPLOAD_MAX_BYTES } from "./config";
 
 /**
  * Starts what a deployment has: an S3 (embedded, or the one E2E_S3_ENDPOINT names), the bucket set
@@ -48,6 +48,7 @@ export default async function globalSetup() {
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_URL: APP_ORIGIN,
     AUTH_SECRET,
+    AUTH_USER_ID_KEY,
     AUTH_DEV_LOGIN: "true",
     CORS_ALLOWED_ORIGINS: APP_ORIGIN,
     S3_ENDPOINT: external ?? embedded!.endpoint,

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 
-import { Instance, startInstance, waitForHealthy, type InstanceSpec, type LogSink } from "./harness";
+import { getText, Instance, startInstance, waitForHealthy, type InstanceSpec, type LogSink } from "./harness";
 import { startNginx, type LoadBalancer } from "./nginx";
 
 export type ClusterOptions = {
@@ -17,6 +17,8 @@ export type ClusterOptions = {
   /** Where the instances' and nginx's log lines go: the terminal, or files in this directory. */
   logDir?: string;
   idPrefix?: string;
+  /** nginx terminates TLS with this certificate (the cluster's URL is then https). */
+  tls?: { certificate: string; key: string };
 };
 
 export class Cluster {
@@ -30,7 +32,7 @@ export class Cluster {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.options.port}`;
+    return `${this.options.tls ? "https" : "http"}://127.0.0.1:${this.options.port}`;
   }
 
   get accessLog(): string | undefined {
@@ -68,6 +70,7 @@ export class Cluster {
       upstreams: this.specs.map((s) => ({ port: s.port })),
       accessLog: this.options.logDir ? path.join(this.options.logDir, "nginx-access.log") : "stdout",
       errorLog: this.options.logDir ? path.join(this.options.logDir, "nginx-error.log") : "stderr",
+      tls: this.options.tls,
     });
     await this.waitUntilBalanced();
   }
@@ -80,8 +83,8 @@ export class Cluster {
     while (want.some((id) => !seen.has(id))) {
       if (Date.now() > deadline) throw new Error(`nginx did not reach ${want.filter((id) => !seen.has(id)).join(", ")} within ${timeoutMs} ms`);
       try {
-        const response = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(5_000) });
-        if (response.ok) seen.add(((await response.json()) as { instance: string }).instance);
+        const response = await getText(`${this.url}/api/health`, { ca: this.options.tls?.certificate, timeoutMs: 5_000 });
+        if (response.status === 200) seen.add((JSON.parse(response.body) as { instance: string }).instance);
       } catch {
         // nginx not up yet
       }

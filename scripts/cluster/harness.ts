@@ -5,6 +5,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -181,6 +183,28 @@ export async function startInstance(options: {
     throw error;
   }
   return instance;
+}
+
+/**
+ * A GET that also speaks https with a test's own certificate authority (fetch cannot be given
+ * one without undici's Agent): the status and the body as text.
+ */
+export function getText(url: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = (target.protocol === "https:" ? https : http).get(
+      target,
+      { ...(options.ca ? { ca: readFileSync(options.ca) } : {}), timeout: options.timeoutMs ?? 5_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`GET ${url}: no answer within ${options.timeoutMs ?? 5_000} ms`)));
+    request.on("error", reject);
+  });
 }
 
 export function portIsOpen(port: number, host = "127.0.0.1"): Promise<boolean> {

@@ -36,6 +36,8 @@ export async function startNginx(options: {
   accessLog: "stdout" | string;
   /** "stderr" (the terminal) or a file path. */
   errorLog?: "stderr" | string;
+  /** Terminate TLS with this certificate (PEM files): nginx listens with https, the app sees X-Forwarded-Proto https. */
+  tls?: { certificate: string; key: string };
 }): Promise<LoadBalancer> {
   const binary = nginxBinary();
   if (!binary) throw new Error("nginx is not installed: run `npm run test:setup` (Debian: apt-get install nginx) or set NGINX_BIN");
@@ -47,7 +49,8 @@ export async function startNginx(options: {
   // in the temp directory that is followed and copied to this process's stdout.
   const accessLog = options.accessLog === "stdout" ? path.join(dir, "access.log") : options.accessLog;
   const app = renderTemplate(readFileSync(TEMPLATE, "utf8"), {
-    NGINX_LISTEN: `127.0.0.1:${options.port}`,
+    NGINX_LISTEN: `127.0.0.1:${options.port}${options.tls ? " ssl" : ""}`,
+    NGINX_TLS: options.tls ? `ssl_certificate ${options.tls.certificate}; ssl_certificate_key ${options.tls.key};` : "",
     NGINX_UPSTREAM_SERVERS: options.upstreams.map((u) => `server ${u.host ?? "127.0.0.1"}:${u.port} max_fails=0;`).join(" "),
     NGINX_RESOLVER: "",
     NGINX_ACCESS_LOG: accessLog,
@@ -94,7 +97,7 @@ export async function startNginx(options: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
-    url: `http://127.0.0.1:${options.port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${options.port}`,
     port: options.port,
     dir,
     child,

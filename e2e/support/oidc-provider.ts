@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+import { portIsOpen, ROOT, track } from "../../scripts/cluster/harness";
+
+/** Starts and stops the test OpenID provider (oidc-provider-server.ts) as its own process. */
+export type OidcProviderOptions = { port: number; clientId: string; clientSecret: string; redirectUris: string[] };
+
+export class OidcProvider {
+  private child?: ChildProcess;
+  readonly issuer: string;
+
+  constructor(readonly options: OidcProviderOptions) {
+    this.issuer = `http://127.0.0.1:${options.port}`;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const child = track(
+      spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "e2e/support/oidc-provider-server.ts")], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          NODE_ENV: "development",
+          OIDC_PORT: String(this.options.port),
+          OIDC_CLIENT_ID: this.options.clientId,
+          OIDC_CLIENT_SECRET: this.options.clientSecret,
+          OIDC_REDIRECT_URIS: this.options.redirectUris.join(","),
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      }),
+    );
+    this.child = child;
+    // Its start-up warnings about the development adapter and interactions are expected here.
+    createInterface({ input: child.stderr! }).on("line", (line) => {
+      if (!line.startsWith("oidc-provider WARNING")) process.stderr.write(`oidc-provider: ${line}\n`);
+    });
+    const deadline = Date.now() + 30_000;
+    while (!(await portIsOpen(this.options.port))) {
+      if (child.exitCode !== null) throw new Error(`the OpenID provider exited with code ${child.exitCode} before listening on ${this.options.port}`);
+      if (Date.now() > deadline) throw new Error(`the OpenID provider did not listen on ${this.options.port} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const discovery = await fetch(`${this.issuer}/.well-known/openid-configuration`);
+    if (!discovery.ok) throw new Error(`the OpenID provider's discovery document answered ${discovery.status}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
