@@ -19,6 +19,7 @@ const TIERS: Record<string, Tier> = {
   unit: { runner: "vitest", args: ["--project", "unit"], build: false },
   integration: { runner: "vitest", args: ["--project", "integration"], build: false },
   e2e: { runner: "playwright", args: [], build: true },
+  oidc: { runner: "playwright", args: ["-c", "playwright.oidc.config.ts"], build: true },
   cluster: { runner: "playwright", args: ["-c", "playwright.cluster.config.ts"], build: true },
 };
 

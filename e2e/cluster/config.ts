@@ -10,3 +10,6 @@ export const AUTH_SECRET = "e2e-cluster-only-secret-0123456789abcdef";
 export const AUTH_USER_ID_KEY = "e2e-cluster-only-user-id-key-0123456789abcdef";
 /** A spare port for instances started outside the load balancer (the health test). */
 export const SPARE_PORT = LB_PORT + 10;
+/** The test OpenID provider every instance is configured with (besides the development sign-in). */
+export const OIDC_PORT = Number(process.env.E2E_CLUSTER_OIDC_PORT ?? 4611);
+export const OIDC_CLIENT = { id: "avatar-relay-cluster-e2e", secret: "oidc-cluster-e2e-client-secret-0123456789", name: "Test SSO" } as const;

@@ -7,7 +7,9 @@ import { buildOnce, ROOT, stageArtifact } from "../../scripts/cluster/harness";
 import { nginxBinary } from "../../scripts/cluster/nginx";
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/embedded-s3";
 
-import { AUTH_SECRET, AUTH_USER_ID_KEY, LB_ORIGIN, S3_PORT } from "./config";
+import { OidcProvider } from "../support/oidc-provider";
+
+import { AUTH_SECRET, AUTH_USER_ID_KEY, LB_ORIGIN, OIDC_CLIENT, OIDC_PORT, S3_PORT } from "./config";
 
 /**
  * Once per run: the production build (skipped with E2E_SKIP_BUILD=1 when one exists), the staged
@@ -22,12 +24,18 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-cluster-e2e-s3-"));
   const logDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-cluster-e2e-logs-"));
   const s3 = await startEmbeddedS3({ port: S3_PORT, directory: dataDir });
+  const oidc = new OidcProvider({ port: OIDC_PORT, clientId: OIDC_CLIENT.id, clientSecret: OIDC_CLIENT.secret, redirectUris: [`${LB_ORIGIN}/api/auth/callback/oidc`] });
+  await oidc.start();
 
   const env: Record<string, string> = {
     NEXTAUTH_URL: LB_ORIGIN,
     AUTH_SECRET,
     AUTH_USER_ID_KEY,
     AUTH_DEV_LOGIN: "true",
+    AUTH_OIDC_ISSUER: `http://127.0.0.1:${OIDC_PORT}`,
+    AUTH_OIDC_ID: OIDC_CLIENT.id,
+    AUTH_OIDC_SECRET: OIDC_CLIENT.secret,
+    AUTH_OIDC_NAME: OIDC_CLIENT.name,
     CORS_ALLOWED_ORIGINS: LB_ORIGIN,
     S3_ENDPOINT: s3.endpoint,
     S3_REGION: "us-east-1",
@@ -42,6 +50,7 @@ export default async function globalSetup() {
     env: { ...process.env, NODE_ENV: "production", ...env },
   });
   if (bucket.status !== 0) {
+    await oidc.stop();
     await s3.close();
     throw new Error(`scripts/bucket.ts apply failed with exit code ${bucket.status}`);
   }
@@ -52,6 +61,7 @@ export default async function globalSetup() {
   console.log(`cluster e2e: build ${artifact.buildId}, artifact ${artifact.dir}, instance and nginx logs in ${logDir}`);
 
   return async () => {
+    await oidc.stop();
     await s3.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(artifact.dir, { recursive: true, force: true });

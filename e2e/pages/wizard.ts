@@ -7,7 +7,7 @@ export class Wizard {
   async signIn(name: string, returnTo = "/") {
     await this.page.goto(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
     await this.page.getByLabel(/Name or e-mail/).fill(name);
-    await this.page.getByRole("button", { name: "Sign in" }).click();
+    await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(this.page.getByRole("navigation", { name: "Account" })).toContainText(name.toLowerCase());
   }
 
