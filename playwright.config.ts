@@ -15,7 +15,9 @@ const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (process.en
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
-  testIgnore: "cluster/**", // the multi-instance suite: playwright.cluster.config.ts
+  // Tiers of their own: the multi-instance suite (playwright.cluster.config.ts) and sign-in through
+  // a real OpenID provider behind TLS (playwright.oidc.config.ts).
+  testIgnore: ["cluster/**", "oidc/**"],
   globalSetup: "./e2e/harness/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },

@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
+import { PRODUCTION_TEST_ENV } from "@/test/support/production-env";
+
 import { DEVELOPMENT_SECRETS, EnvError, parseEnv } from "./env";
 
 const base = { AUTH_SECRET: "a-long-enough-test-secret", S3_BUCKET: "avatar-relay", NEXTAUTH_URL: "http://localhost:3000" };
 /** What production adds: secrets of at least 32 bytes. */
-const productionBase = { ...base, NODE_ENV: "production", AUTH_SECRET: "k".repeat(32), AUTH_USER_ID_KEY: "u".repeat(32) };
+const productionBase = { ...base, ...PRODUCTION_TEST_ENV, NEXTAUTH_URL: base.NEXTAUTH_URL };
 
 describe("parseEnv", () => {
   it("applies sensible defaults", () => {
@@ -49,13 +51,7 @@ describe("parseEnv", () => {
 });
 
 describe("parseEnv in production", () => {
-  const production = {
-    NODE_ENV: "production",
-    S3_BUCKET: "avatar-relay",
-    NEXTAUTH_URL: "https://avatars.example.com",
-    AUTH_SECRET: "k".repeat(32),
-    AUTH_USER_ID_KEY: "u".repeat(32),
-  };
+  const production = PRODUCTION_TEST_ENV;
 
   it("accepts a complete production configuration", () => {
     expect(parseEnv(production)).toMatchObject({ AUTH_DEV_LOGIN: false, AUTH_USER_ID_KEY: "u".repeat(32) });

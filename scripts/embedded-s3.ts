@@ -10,6 +10,18 @@ import { fileURLToPath } from "node:url";
 
 export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
+/** The app's S3 settings for an embedded server at `endpoint`, with its bucket. */
+export function embeddedS3AppEnv(endpoint: string, bucket: string): Record<string, string> {
+  return {
+    S3_ENDPOINT: endpoint,
+    S3_REGION: "us-east-1",
+    S3_BUCKET: bucket,
+    S3_FORCE_PATH_STYLE: "true",
+    S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+  };
+}
+
 export type EmbeddedS3 = { endpoint: string; port: number; pid: number; close(): Promise<void> };
 
 const serverScript = fileURLToPath(new URL("./embedded-s3-server.mjs", import.meta.url));

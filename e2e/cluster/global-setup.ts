@@ -1,11 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { buildOnce, ROOT, stageArtifact } from "../../scripts/cluster/harness";
+import { applyBucketSetupWith, buildOnce, stageArtifact } from "../../scripts/cluster/harness";
 import { nginxBinary } from "../../scripts/cluster/nginx";
-import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../../scripts/embedded-s3";
+import { embeddedS3AppEnv, startEmbeddedS3 } from "../../scripts/embedded-s3";
 
 import { OidcProvider } from "../support/oidc-provider";
 
@@ -37,22 +36,14 @@ export default async function globalSetup() {
     AUTH_OIDC_SECRET: OIDC_CLIENT.secret,
     AUTH_OIDC_NAME: OIDC_CLIENT.name,
     CORS_ALLOWED_ORIGINS: LB_ORIGIN,
-    S3_ENDPOINT: s3.endpoint,
-    S3_REGION: "us-east-1",
-    S3_BUCKET: "e2e-cluster-avatars",
-    S3_FORCE_PATH_STYLE: "true",
-    S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
-    S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+    ...embeddedS3AppEnv(s3.endpoint, "e2e-cluster-avatars"),
   };
-  const bucket = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bucket.ts", "apply"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", ...env },
-  });
-  if (bucket.status !== 0) {
+  try {
+    applyBucketSetupWith(env);
+  } catch (error) {
     await oidc.stop();
     await s3.close();
-    throw new Error(`scripts/bucket.ts apply failed with exit code ${bucket.status}`);
+    throw error;
   }
 
   process.env.E2E_CLUSTER_ARTIFACT = artifact.dir;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { parseEnv } from "@/lib/env";
+import { PRODUCTION_TEST_ENV } from "@/test/support/production-env";
 
 import { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, providersFor, summarize } from "./providers";
 
@@ -10,13 +11,7 @@ import { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, providersFor, summarize } from "./pr
  * pinned here is what differs: endpoints, scopes, checks, and how the account id is read.
  */
 
-const production = {
-  NODE_ENV: "production",
-  S3_BUCKET: "avatar-relay",
-  NEXTAUTH_URL: "https://avatars.example.com",
-  AUTH_SECRET: "k".repeat(32),
-  AUTH_USER_ID_KEY: "u".repeat(32),
-};
+const production = PRODUCTION_TEST_ENV;
 
 type Configured = {
   id: string;

@@ -45,6 +45,16 @@ export function buildOnce(options: { skip: boolean; env?: NodeJS.ProcessEnv }): 
   return true;
 }
 
+/** The project's own `npm run s3:setup` (scripts/bucket.ts apply) with this app environment, as production runs it. */
+export function applyBucketSetupWith(env: Record<string, string>): void {
+  const result = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bucket.ts", "apply"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production", ...env },
+  });
+  if (result.status !== 0) throw new Error(`scripts/bucket.ts apply failed with exit code ${result.status}`);
+}
+
 /**
  * Copies the standalone output, then .next/static and public into it: what the Dockerfile's
  * runtime stage holds. A copy (not .next/standalone itself) so a rebuild in the working tree
