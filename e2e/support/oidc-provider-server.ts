@@ -42,9 +42,8 @@ const provider = new Provider(issuer, {
       },
     };
   },
-  // Name and e-mail in the ID token itself, as Keycloak, Google or Entra ID send them (oidc-provider
-  // otherwise keeps them for the userinfo endpoint in the code flow).
-  conformIdTokenClaims: false,
+  // Left at oidc-provider's default (conformIdTokenClaims): in the code flow the ID token carries
+  // only `sub`, name and e-mail come from userinfo, as with Okta. The app must read them there.
   features: { devInteractions: { enabled: true } },
   pkce: { required: () => true },
 });

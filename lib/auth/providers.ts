@@ -20,7 +20,10 @@ type OidcProfile = { sub: string; name?: string; preferred_username?: string; em
 /**
  * Any OpenID Connect provider by its issuer (Keycloak, Authentik, Okta, Entra ID, Auth0, Zitadel,
  * Dex): discovery from the issuer's well-known document, the authorization code flow with PKCE,
- * state and nonce, and the ID token verified against the issuer's keys.
+ * state and nonce, and the ID token verified against the issuer's keys. The account is the ID
+ * token's `sub`; when the ID token carries no name or e-mail (Okta, and any provider that keeps
+ * them for the userinfo endpoint in the code flow), they are read from userinfo, whose `sub` the
+ * client checks against the ID token's.
  */
 export function oidcProvider(options: { issuer: string; clientId: string; clientSecret: string; name: string }): OAuthConfig<OidcProfile> {
   const issuer = options.issuer.replace(/\/+$/, "");
@@ -35,6 +38,17 @@ export function oidcProvider(options: { issuer: string; clientId: string; client
     authorization: { params: { scope: "openid profile email" } },
     idToken: true,
     checks: ["pkce", "state", "nonce"],
+    userinfo: {
+      async request({ client, tokens }) {
+        // next-auth types these as plain parameters; at run time they are openid-client's TokenSet.
+        const verified = tokens as unknown as { claims(): OidcProfile; access_token?: string };
+        const claims = verified.claims();
+        if ((claims.name || claims.preferred_username) && claims.email) return claims;
+        if (!verified.access_token || !client.issuer.metadata.userinfo_endpoint) return claims;
+        const userinfo = (await client.userinfo(verified as Parameters<typeof client.userinfo>[0])) as Partial<OidcProfile>;
+        return { ...userinfo, ...claims, name: claims.name ?? userinfo.name, email: claims.email ?? userinfo.email, sub: claims.sub };
+      },
+    },
     profile(profile) {
       return { id: profile.sub, name: profile.name ?? profile.preferred_username ?? profile.email ?? null, email: profile.email ?? null };
     },
