@@ -30,7 +30,7 @@ test("every response through nginx carries x-served-by: pages, API, redirects, e
   const tooLarge = await request.post("/api/uploads", { data: { pad: "x".repeat(100_000) } });
   expect(tooLarge.status()).toBe(413);
   expect(tooLarge.headers()["x-served-by"]).toBe("lb");
-  expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+  expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("body_too_large");
   lines.push(`body over client_max_body_size: 413 <- lb`);
   // Static files skip proxy.ts (its matcher): content-hashed and identical on every instance.
   const html = await (await request.get("/signin")).text();

@@ -19,7 +19,7 @@ type RouteContext<P> = { params: Promise<P> };
 type HandlerInput<P> = { request: NextRequest; params: P; requestId: string };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-const MAX_JSON_BYTES = 16 * 1024;
+export const MAX_JSON_BYTES = 16 * 1024;
 
 /**
  * Cross-site requests that change state are refused. Browsers send Origin on every POST/DELETE;
@@ -84,12 +84,38 @@ export function userRoute<P = Record<string, never>>(
   return route<P>(async (input) => handler({ ...input, user: await requireUser() }));
 }
 
-/** Reads a small JSON body and validates it; any problem is a 400 naming what is wrong. */
+/**
+ * The body as text, never more than `limit` bytes read: a declared Content-Length over the limit is
+ * refused before reading, and a body without one (chunked) is cut off as soon as it passes the
+ * limit, so no load balancer in front is needed to keep a client from streaming megabytes into memory.
+ */
+export async function readBoundedText(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw new AppError("body_too_large");
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new AppError("body_too_large");
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid UTF-8 text.");
+  }
+}
+
+/** Reads a small JSON body and validates it; a body over 16 KiB is a 413, any other problem a 400 naming what is wrong. */
 export async function parseJsonBody<T>(request: NextRequest, schema: z.ZodType<T>, code: ErrorCode = "bad_request"): Promise<T> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BYTES) throw new AppError("bad_request", "The request body is too large.");
-  const text = await request.text();
-  if (text.length > MAX_JSON_BYTES) throw new AppError("bad_request", "The request body is too large.");
+  const text = await readBoundedText(request, MAX_JSON_BYTES);
   let body: unknown;
   try {
     body = text === "" ? {} : JSON.parse(text);
