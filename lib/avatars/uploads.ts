@@ -19,6 +19,7 @@ import {
   uploadsStartedPrefix,
 } from "@/lib/storage/keys";
 import {
+  deleteObjects,
   deletePrefix,
   getObjectBytes,
   headObject,
@@ -42,9 +43,8 @@ export async function startUpload(userId: string, input: StartUploadInput): Prom
   if (input.size > maxBytes) {
     throw new AppError("file_too_large", `The file ${describeOverLimit(input.size, maxBytes)}`);
   }
-  await countUploadStart(userId);
   const uploadId = newUploadId();
-  await putObject(uploadStartedKey(userId, hourWindow(), uploadId), "", { contentType: "text/plain" });
+  await admitUploadStart(userId, uploadId);
   const post = await presignPost(originalKey(userId, uploadId), {
     contentType: input.contentType,
     // The browser knows the file's exact size; S3 then refuses anything larger than announced.
@@ -61,14 +61,22 @@ const hourWindow = (now = Date.now()) => Math.floor(now / HOUR_MS);
 
 /**
  * Bounds uploads per user per hour across every instance, with S3 as the only shared state: each
- * started upload leaves an empty marker under the user's prefix for the current hour, and the
- * markers are counted before a new upload is signed. The uploads/ lifecycle rule expires them.
+ * start first writes an empty marker under the user's prefix for the current hour, then counts
+ * the hour's markers, and is admitted only if there are at most `limit`. Counting after writing
+ * is what holds under a burst: of the starts admitted, the last to write saw all the others'
+ * markers when it counted, so no more than `limit` are ever admitted (counting first let 33 of 80
+ * parallel starts through a limit of 30). A refused start removes its marker again; a burst may
+ * therefore admit fewer than `limit`, never more. The uploads/ lifecycle rule expires markers.
  */
-async function countUploadStart(userId: string): Promise<void> {
+async function admitUploadStart(userId: string, uploadId: string): Promise<void> {
   const limit = getEnv().UPLOADS_PER_HOUR;
   const now = Date.now();
-  const started = await listKeys(uploadsStartedPrefix(userId, hourWindow(now)), { maxKeys: limit });
-  if (started.keys.length >= limit) {
+  const marker = uploadStartedKey(userId, hourWindow(now), uploadId);
+  await putObject(marker, "", { contentType: "text/plain" });
+  const started = await listKeys(uploadsStartedPrefix(userId, hourWindow(now)), { maxKeys: limit + 1 });
+  if (started.keys.length > limit) {
+    await deleteObjects([marker]).catch(() => undefined); // if this fails, the marker only counts against the user
+
     const retryAfterSeconds = Math.ceil(((hourWindow(now) + 1) * HOUR_MS - now) / 1000);
     throw new AppError("rate_limited", `You can start ${limit} uploads per hour. Please try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
       retryAfterSeconds,

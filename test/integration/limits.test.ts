@@ -37,6 +37,24 @@ describe("abuse limits", () => {
     await expect(startUpload(newTestUser(), { contentType: "image/png", size: 100 })).resolves.toBeTruthy();
   });
 
+  it("holds the hourly bound under a burst: 12 parallel starts by one user admit at most 3", async () => {
+    const { startUpload, newTestUser } = await app();
+    const { listKeys } = await import("@/lib/storage/objects");
+    const { uploadsStartedPrefix } = await import("@/lib/storage/keys");
+    const user = newTestUser();
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => startUpload(user, { contentType: "image/png", size: 100 })));
+    const admitted = results.filter((r) => r.status === "fulfilled").length;
+    const refused = results.filter((r) => r.status === "rejected");
+    console.log(`12 parallel starts with UPLOADS_PER_HOUR=3: ${admitted} admitted, ${refused.length} refused`);
+    expect(admitted).toBeLessThanOrEqual(3);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "rate_limited", status: 429 });
+    // Refused starts leave no marker behind: only the admitted ones count against the hour.
+    const markers = await listKeys(uploadsStartedPrefix(user, Math.floor(Date.now() / 3_600_000)));
+    expect(markers.keys.length).toBe(admitted);
+    // Once the burst is over, the user is not locked out while the hour has room.
+    if (admitted < 3) await expect(startUpload(user, { contentType: "image/png", size: 100 })).resolves.toBeTruthy();
+  });
+
   it("bounds concurrent image jobs per instance: beyond the bound a request gets 429, not a queue without end", async () => {
     const { startUpload, finishUpload, newTestUser, postToS3 } = await app();
     const user = newTestUser();
