@@ -4,9 +4,9 @@ import { Cluster } from "../../scripts/cluster/cluster";
 import { OidcProvider } from "../support/oidc-provider";
 import { authorizationUrlOf, completeLoginAtProvider, signInThroughProvider } from "../support/oidc-sign-in";
 
-export { callbackFromProvider } from "../support/oidc-sign-in";
-
 import { APP_URL, LB_PORT, OIDC_CLIENT, OIDC_PORT } from "./config";
+
+export { callbackFromProvider } from "../support/oidc-sign-in";
 
 /**
  * Per worker: the OpenID provider (its own process) and one production instance behind nginx

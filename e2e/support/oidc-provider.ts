@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
-import { portIsOpen, ROOT, track } from "../../scripts/cluster/harness";
+import { ROOT, track, waitUntilListening } from "../../scripts/cluster/harness";
 
 /** Starts and stops the test OpenID provider (oidc-provider-server.ts) as its own process. */
 export type OidcProviderOptions = { port: number; clientId: string; clientSecret: string; redirectUris: string[] };
@@ -40,12 +40,7 @@ export class OidcProvider {
     createInterface({ input: child.stderr! }).on("line", (line) => {
       if (!line.startsWith("oidc-provider WARNING")) process.stderr.write(`oidc-provider: ${line}\n`);
     });
-    const deadline = Date.now() + 30_000;
-    while (!(await portIsOpen(this.options.port))) {
-      if (child.exitCode !== null) throw new Error(`the OpenID provider exited with code ${child.exitCode} before listening on ${this.options.port}`);
-      if (Date.now() > deadline) throw new Error(`the OpenID provider did not listen on ${this.options.port} within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntilListening(child, this.options.port, "the OpenID provider", 30_000);
     const discovery = await fetch(`${this.issuer}/.well-known/openid-configuration`);
     if (!discovery.ok) throw new Error(`the OpenID provider's discovery document answered ${discovery.status}`);
   }

@@ -15,7 +15,7 @@ export const OIDC_PROVIDER_ID = "oidc";
 
 export type ProviderSummary = { id: string; name: string };
 
-type OidcProfile = { sub: string; name?: string; preferred_username?: string; email?: string; picture?: string };
+type OidcProfile = { sub: string; name?: string; preferred_username?: string; email?: string };
 
 /**
  * Any OpenID Connect provider by its issuer (Keycloak, Authentik, Okta, Entra ID, Auth0, Zitadel,

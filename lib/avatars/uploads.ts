@@ -71,13 +71,13 @@ const hourWindow = (now = Date.now()) => Math.floor(now / HOUR_MS);
 async function admitUploadStart(userId: string, uploadId: string): Promise<void> {
   const limit = getEnv().UPLOADS_PER_HOUR;
   const now = Date.now();
-  const marker = uploadStartedKey(userId, hourWindow(now), uploadId);
+  const window = hourWindow(now);
+  const marker = uploadStartedKey(userId, window, uploadId);
   await putObject(marker, "", { contentType: "text/plain" });
-  const started = await listKeys(uploadsStartedPrefix(userId, hourWindow(now)), { maxKeys: limit + 1 });
+  const started = await listKeys(uploadsStartedPrefix(userId, window), { maxKeys: limit + 1 });
   if (started.keys.length > limit) {
     await deleteObjects([marker]).catch(() => undefined); // if this fails, the marker only counts against the user
-
-    const retryAfterSeconds = Math.ceil(((hourWindow(now) + 1) * HOUR_MS - now) / 1000);
+    const retryAfterSeconds = Math.ceil(((window + 1) * HOUR_MS - now) / 1000);
     throw new AppError("rate_limited", `You can start ${limit} uploads per hour. Please try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
       retryAfterSeconds,
     });

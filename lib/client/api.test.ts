@@ -93,14 +93,18 @@ describe("apiFetch reading the answer's body", () => {
       return response;
     });
     const controller = new AbortController();
-    const settled = apiFetch(`${origin}/api/uploads`, { method: "POST", body: {}, signal: controller.signal }).then(
-      (value: unknown) => ({ resolved: value }),
-      (error: unknown) => ({ rejected: error }),
-    );
-    await headersArrived;
-    controller.abort();
-    const outcome = await settled;
-    vi.unstubAllGlobals();
+    let outcome: { resolved: unknown } | { rejected: unknown };
+    try {
+      const settled = apiFetch(`${origin}/api/uploads`, { method: "POST", body: {}, signal: controller.signal }).then(
+        (value: unknown) => ({ resolved: value }),
+        (error: unknown) => ({ rejected: error }),
+      );
+      await headersArrived;
+      controller.abort();
+      outcome = await settled;
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(outcome).not.toHaveProperty("resolved");
     expect((outcome as { rejected: unknown }).rejected).toBeInstanceOf(DOMException);
     expect((outcome as { rejected: DOMException }).rejected.name).toBe("AbortError");

@@ -2,6 +2,7 @@
  * N instances of the standalone server behind one nginx: what `npm run cluster` runs and what the
  * cluster e2e tests drive (kill, restart, rolling restart).
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { getText, Instance, startInstance, waitForHealthy, type InstanceSpec, type LogSink } from "./harness";
@@ -25,9 +26,12 @@ export class Cluster {
   readonly specs: InstanceSpec[];
   private readonly running = new Map<string, Instance>();
   private lb?: LoadBalancer;
+  /** The test certificate nginx serves, trusted by the cluster's own health checks through it. */
+  private readonly ca?: Buffer;
 
   constructor(readonly options: ClusterOptions) {
     const prefix = options.idPrefix ?? "cluster-";
+    this.ca = options.tls ? readFileSync(options.tls.certificate) : undefined;
     this.specs = Array.from({ length: options.instances }, (_, i) => ({ id: `${prefix}${i + 1}`, port: options.port + i + 1 }));
   }
 
@@ -83,7 +87,7 @@ export class Cluster {
     while (want.some((id) => !seen.has(id))) {
       if (Date.now() > deadline) throw new Error(`nginx did not reach ${want.filter((id) => !seen.has(id)).join(", ")} within ${timeoutMs} ms`);
       try {
-        const response = await getText(`${this.url}/api/health`, { ca: this.options.tls?.certificate, timeoutMs: 5_000 });
+        const response = await getText(`${this.url}/api/health`, { ca: this.ca, timeoutMs: 5_000 });
         if (response.status === 200) seen.add((JSON.parse(response.body) as { instance: string }).instance);
       } catch {
         // nginx not up yet

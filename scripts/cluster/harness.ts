@@ -199,12 +199,12 @@ export async function startInstance(options: {
  * A GET that also speaks https with a test's own certificate authority (fetch cannot be given
  * one without undici's Agent): the status and the body as text.
  */
-export function getText(url: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<{ status: number; body: string }> {
+export function getText(url: string, options: { ca?: Buffer; timeoutMs?: number } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const request = (target.protocol === "https:" ? https : http).get(
       target,
-      { ...(options.ca ? { ca: readFileSync(options.ca) } : {}), timeout: options.timeoutMs ?? 5_000 },
+      { ...(options.ca ? { ca: options.ca } : {}), timeout: options.timeoutMs ?? 5_000 },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -232,6 +232,16 @@ async function waitForPortFree(port: number, timeoutMs = 10_000): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   while (await portIsOpen(port)) {
     if (Date.now() > deadline) throw new Error(`port ${port} is in use by another program`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until `child` listens on `port`; fails at once if it exits first, naming it as `what`. */
+export async function waitUntilListening(child: ChildProcess, port: number, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (child.exitCode !== null || !(await portIsOpen(port))) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before listening on ${port} (is the port in use?)`);
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port} within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

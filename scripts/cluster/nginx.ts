@@ -7,7 +7,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { portIsOpen, ROOT, track } from "./harness";
+import { portIsOpen, ROOT, track, waitUntilListening } from "./harness";
 
 export const TEMPLATE = path.join(ROOT, "infra/nginx/app.conf.template");
 
@@ -90,12 +90,7 @@ export async function startNginx(options: {
   const child = track(spawn(binary, [...args, "-g", "daemon off;"], { stdio: ["ignore", "inherit", "inherit"], detached: true }));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const follow = options.accessLog === "stdout" ? followFile(accessLog) : undefined;
-  const deadline = Date.now() + 10_000;
-  while (!(await portIsOpen(options.port)) || child.exitCode !== null) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode} (is port ${options.port} in use?)`);
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${options.port} within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntilListening(child, options.port, "nginx");
   return {
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${options.port}`,
     port: options.port,
