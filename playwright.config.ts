@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 
 import { defineConfig, devices } from "@playwright/test";
 
-import { APP_ORIGIN } from "./e2e/harness/config";
+import { APP_ORIGIN } from "./e2e/single/config";
 
 /**
  * Chromium: Playwright's own browser where it is installed (a laptop after `npx playwright install`),
@@ -18,7 +18,7 @@ export default defineConfig({
   // Tiers of their own: the multi-instance suite (playwright.cluster.config.ts) and sign-in through
   // a real OpenID provider behind TLS (playwright.oidc.config.ts).
   testIgnore: ["cluster/**", "oidc/**"],
-  globalSetup: "./e2e/harness/global-setup.ts",
+  globalSetup: "./e2e/single/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 const alias = {
   "@/": root,
   // Outside Next.js "server-only" throws on import; tests are server code, so it becomes a no-op.
-  "server-only": fileURLToPath(new URL("./test/support/empty-module.ts", import.meta.url)),
+  "server-only": fileURLToPath(new URL("./test/harness/server-only-stub.ts", import.meta.url)),
 };
 
 export default defineConfig({
@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts", "test/harness/**/*.test.ts"], environment: "node" },
       },
       {
         resolve: { alias },

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { meanDifference } from "@/test/support/images";
+import { meanDifference } from "@/test/harness/images";
 
 import { renderChart, WAY_COLORS } from "./chart";
 import { INPUTS } from "./inputs";

@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Response } from "@playwright/test";
 
-import { APP_ORIGIN } from "./harness/config";
+import { APP_ORIGIN } from "./single/config";
 import { Wizard } from "./pages/wizard";
 import { plainJpeg } from "./support/pictures";
 
@@ -12,11 +12,11 @@ import { plainJpeg } from "./support/pictures";
  *
  * Only an S3 that enforces POST policies can pass these tests, so they are skipped on the embedded
  * s3rver (it ignores policy conditions); `npm run test:e2e:ceph` runs them on Ceph RGW, and any
- * S3 named by E2E_S3_ENDPOINT runs them too.
+ * S3 named by S3_TEST_ENDPOINT runs them too.
  */
 
 const SKIP_REASON =
-  "s3rver ignores POST policy conditions; these tests need an enforcing S3 (npm run test:e2e:ceph, or E2E_S3_ENDPOINT)";
+  "s3rver ignores POST policy conditions; these tests need an enforcing S3 (npm run test:e2e:ceph, or S3_TEST_ENDPOINT)";
 const notEnforcing = () => process.env.E2E_S3_KIND !== "external";
 
 let userCounter = 0;

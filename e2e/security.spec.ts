@@ -4,12 +4,12 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
-import { makeBadFiles } from "../test/support/bad-files";
-import { photoLike } from "../test/support/images";
+import { makeBadFiles } from "../test/harness/bad-files";
+import { photoLike } from "../test/harness/images";
 
-import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, UPLOAD_MAX_BYTES } from "./harness/config";
+import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, UPLOAD_MAX_BYTES } from "./single/config";
 import { Wizard } from "./pages/wizard";
-import { ApiUser } from "./support/api-user";
+import { ApiUser } from "../test/harness/api-user";
 
 /**
  * Hostile input and faults, against the production build over HTTP: two signed-in users and an
@@ -27,8 +27,8 @@ test.describe("authorization on every route handler", () => {
   const ids = { ready: "", pending: "", crop: "", current: "", older: "" };
 
   test.beforeAll(async () => {
-    alice = await ApiUser.signIn(unique("alice"));
-    mallory = await ApiUser.signIn(unique("mallory"));
+    alice = await ApiUser.signIn(unique("alice"), APP_ORIGIN);
+    mallory = await ApiUser.signIn(unique("mallory"), APP_ORIGIN);
     for (const seed of [1, 2]) {
       const { uploadId, state } = await alice.uploadReady(await jpeg(seed));
       const saved = await alice.save(uploadId, await alice.crop(uploadId, state.displayed));
@@ -58,7 +58,7 @@ test.describe("authorization on every route handler", () => {
   ];
 
   test("no session: 401 JSON from every handler, and nothing changes", async () => {
-    const anonymous = await ApiUser.anonymous();
+    const anonymous = await ApiUser.anonymous(APP_ORIGIN);
     for (const h of handlers(ids)) {
       const response = await anonymous.fetch(h.path, { method: h.method, data: h.data });
       expect(response.status(), `${h.method} ${h.path}`).toBe(401);
@@ -147,7 +147,7 @@ test.describe("authorization on every route handler", () => {
   });
 
   test("uploads per user per hour are bounded: 429 with Retry-After", async () => {
-    const busy = await ApiUser.signIn(unique("busy"));
+    const busy = await ApiUser.signIn(unique("busy"), APP_ORIGIN);
     let last;
     for (let i = 0; i < 31; i++) last = await busy.presign("image/png", 100);
     expect(last!.status()).toBe(429);
@@ -159,7 +159,7 @@ test.describe("authorization on every route handler", () => {
 
 test("malicious and broken files through the real upload path: a clear error or a clean avatar, and the server stays healthy", async () => {
   test.setTimeout(180_000);
-  const user = await ApiUser.signIn(unique("corpus"));
+  const user = await ApiUser.signIn(unique("corpus"), APP_ORIGIN);
   const rows: string[] = [];
   for (const file of await makeBadFiles({ maxBytes: UPLOAD_MAX_BYTES })) {
     const started = Date.now();
@@ -262,7 +262,7 @@ test("S3 freezing mid-wizard: the user sees 'try again', gets 503 quickly, and c
 });
 
 test("the stable avatar URL is public but reveals nothing for an unknown user", async () => {
-  const anonymous = await ApiUser.anonymous();
+  const anonymous = await ApiUser.anonymous(APP_ORIGIN);
   const unknown = await anonymous.get("/avatars/0123456789abcdef01234567/128", { maxRedirects: 0 });
   expect(unknown.status()).toBe(404);
   expect((await anonymous.get("/avatars/..%2F..%2Fx/128", { maxRedirects: 0 })).status()).toBe(400);

@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import sharp from "sharp";
 
-import { APP_ORIGIN, UPLOAD_MAX_BYTES } from "./harness/config";
+import { APP_ORIGIN, UPLOAD_MAX_BYTES } from "./single/config";
 import { Wizard } from "./pages/wizard";
 import { expectAvatarIsCrop } from "./support/avatar-checks";
 import { phonePhoto, plainJpeg } from "./support/pictures";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { PRODUCTION_TEST_ENV } from "@/test/support/production-env";
+import { PRODUCTION_TEST_ENV } from "@/test/harness/production-env";
 
 import { DEVELOPMENT_SECRETS, EnvError, parseEnv } from "./env";
 

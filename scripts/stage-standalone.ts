@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 
-import { stageArtifact } from "./cluster/harness";
+import { stageArtifact } from "@/test/harness/build";
 
 const target = process.argv[2];
 if (!target) {

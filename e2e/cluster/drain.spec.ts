@@ -1,9 +1,9 @@
 import sharp from "sharp";
 
-import { portIsOpen } from "../../scripts/cluster/harness";
-import { photoLike } from "../../test/support/images";
+import { photoLike } from "../../test/harness/images";
+import { portIsOpen } from "../../test/harness/ports";
 
-import { ApiUser } from "../support/api-user";
+import { ApiUser } from "../../test/harness/api-user";
 
 import { slowPost } from "./api";
 import { LB_ORIGIN } from "./config";

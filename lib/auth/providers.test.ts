@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { parseEnv } from "@/lib/env";
-import { PRODUCTION_TEST_ENV } from "@/test/support/production-env";
+import { PRODUCTION_TEST_ENV } from "@/test/harness/production-env";
 
 import { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, providersFor, summarize } from "./providers";
 

@@ -35,15 +35,22 @@ export function describeS3Rejection(status: number, code: string | undefined, li
   }
 }
 
+/** A presigned POST's form: every signed field, then the file (S3 requires the file to be the last field). */
+export function presignedPostForm(fields: Record<string, string>, file: Blob, fileName?: string): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  if (fileName === undefined) form.append("file", file);
+  else form.append("file", file, fileName);
+  return form;
+}
+
 export function uploadToS3(
   post: PresignedPost,
   file: File,
   options: { onProgress: (progress: UploadProgress) => void; signal: AbortSignal; limitText: string },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
-    form.append("file", file); // S3 requires the file to be the last field
+    const form = presignedPostForm(post.fields, file);
 
     const xhr = new XMLHttpRequest();
     xhr.open("POST", post.url);

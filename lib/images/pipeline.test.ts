@@ -4,7 +4,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/support/images";
+import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
 
 import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";

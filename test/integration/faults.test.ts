@@ -5,15 +5,17 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startEmbeddedS3, type EmbeddedS3 } from "@/scripts/embedded-s3";
-import { photoLike } from "@/test/support/images";
+import { snapshotEnv } from "@/test/harness/app-env";
+import { startEmbeddedS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
+import { photoLike } from "@/test/harness/images";
 
 /**
  * Faults: this file runs its own S3 server so it can stop, freeze and restart it. The env is set
  * before any app module reads it (each test file has its own module registry) and restored after.
  */
 
-const saved = { ...process.env };
+const restoreEnv = snapshotEnv();
+// Its own folder, not a throw-away server: a test stops S3 and starts it again on the same data.
 const dir = mkdtempSync(path.join(tmpdir(), "avatar-relay-faults-"));
 let s3: EmbeddedS3;
 
@@ -37,8 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3.close();
   rmSync(dir, { recursive: true, force: true });
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
+  restoreEnv();
 });
 
 async function readyUpload(user: string) {

@@ -1,16 +1,14 @@
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { photoLike } from "@/test/support/images";
+import { snapshotEnv } from "@/test/harness/app-env";
+import { photoLike } from "@/test/harness/images";
 
 /** Abuse limits, with small limits set before any app module reads the env (restored after). */
 
-const saved = { ...process.env };
+const restoreEnv = snapshotEnv();
 Object.assign(process.env, { UPLOADS_PER_HOUR: "3", IMAGE_JOBS_MAX: "1", IMAGE_QUEUE_MAX: "0" });
-afterAll(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-});
+afterAll(restoreEnv);
 
 const app = async () => ({
   ...(await import("@/lib/avatars/uploads")),

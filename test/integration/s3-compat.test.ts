@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startEmbeddedS3, type EmbeddedS3 } from "@/scripts/embedded-s3";
+import { snapshotEnv } from "@/test/harness/app-env";
+import { startThrowawayS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
 
 /**
  * The app's S3 traffic, seen on the wire: which requests crop and save make, and how the app copes
@@ -16,8 +14,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from "@/scripts/embedded-s3";
  * any app module reads it (each test file has its own module registry).
  */
 
-const saved = { ...process.env };
-const dir = mkdtempSync(path.join(tmpdir(), "avatar-relay-compat-"));
+const restoreEnv = snapshotEnv();
 let s3: EmbeddedS3;
 let proxy: http.Server;
 /** Requests the proxy saw: "DeleteObjects", "COPY <key>", or the method and the key ("DELETE uploads/a/original"). */
@@ -52,7 +49,7 @@ function startProxy(target: URL): Promise<string> {
 const objects = () => import("@/lib/storage/objects");
 
 beforeAll(async () => {
-  s3 = await startEmbeddedS3({ port: 0, directory: dir });
+  s3 = await startThrowawayS3({ tag: "compat" });
   const endpoint = await startProxy(new URL(s3.endpoint));
   Object.assign(process.env, { S3_ENDPOINT: endpoint, S3_BUCKET: "compat" });
   const { ensureBucket } = await import("./helpers");
@@ -62,9 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => proxy.close(resolve));
   await s3.close();
-  rmSync(dir, { recursive: true, force: true });
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
+  restoreEnv();
 });
 
 async function putSome(prefix: string, names: string[]): Promise<void> {
@@ -76,7 +71,7 @@ async function putSome(prefix: string, names: string[]): Promise<void> {
 describe("the round trips of crop and save (what bench/results/latest.md counts)", () => {
   it("crop: HEAD preview + GET original + 4 PUTs; save: 4 copies + history + pointer; after the answer: LIST + one delete", async () => {
     const sharp = (await import("sharp")).default;
-    const { photoLike } = await import("@/test/support/images");
+    const { photoLike } = await import("@/test/harness/images");
     const { startUpload, finishUpload, cropUpload } = await import("@/lib/avatars/uploads");
     const { saveAvatar } = await import("@/lib/avatars/avatars");
     const { newTestUser, postToS3 } = await import("./helpers");

@@ -6,7 +6,7 @@ import { cropUpload, finishUpload, getCrop, getUploadState, startUpload } from "
 import { describeImage } from "@/lib/images/pipeline";
 import { historyPrefix, originalKey, previewKey, renditionKey, RENDITION_SIZES, uploadPrefix } from "@/lib/storage/keys";
 import { headObject, listKeys, putObject } from "@/lib/storage/objects";
-import { photoLike, withOrientation } from "@/test/support/images";
+import { photoLike, withOrientation } from "@/test/harness/images";
 
 import { ensureBucket, newTestUser, postToS3 } from "./helpers";
 

@@ -5,6 +5,7 @@ import { expect, test } from "vitest";
 
 import { corsRules } from "@/lib/storage/bucket-config";
 import { postPolicyConditions } from "@/lib/storage/post-policy";
+import { postToS3 } from "@/test/harness/s3-post";
 
 import { describeS3, fakeImage, httpResult, objectUrl, randomHex, useTestBucket } from "./support";
 
@@ -42,10 +43,7 @@ describeS3("CORS (corsRules)", (t) => {
   }
 
   async function postFrom(origin: string, post: { url: string; fields: Record<string, string> }, size: number) {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
-    form.append("file", new Blob([fakeImage(size)], { type: "image/png" }), "avatar.png");
-    return httpResult(await fetch(post.url, { method: "POST", body: form, headers: { Origin: origin } }));
+    return httpResult(await postToS3(post, fakeImage(size), "image/png", { headers: { Origin: origin } }));
   }
 
   test("GetBucketCors reads back exactly corsRules() (what `npm run s3:check` compares)", async () => {

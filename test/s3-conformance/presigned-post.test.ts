@@ -3,6 +3,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { expect, test } from "vitest";
 
 import { postPolicyConditions } from "@/lib/storage/post-policy";
+import { postToS3 } from "@/test/harness/s3-post";
 
 import { describeS3, fakeImage, httpResult, randomHex, sdkError, sleep, type HttpResult, useTestBucket, objectExists } from "./support";
 
@@ -38,10 +39,7 @@ describeS3("presigned POST (postPolicyConditions)", (t) => {
 
   /** What the browser does: every signed field (optionally changed), then the file last. */
   async function upload(post: Post, file: Uint8Array<ArrayBuffer>, change: Record<string, string> = {}): Promise<HttpResult> {
-    const form = new FormData();
-    for (const [name, value] of Object.entries({ ...post.fields, ...change })) form.append(name, value);
-    form.append("file", new Blob([file], { type: change["Content-Type"] ?? post.fields["Content-Type"] }), "avatar.png");
-    return httpResult(await fetch(post.url, { method: "POST", body: form }));
+    return httpResult(await postToS3(post, file, post.fields["Content-Type"] ?? CONTENT_TYPE, { change }));
   }
 
   const exists = (key: string) => objectExists(client, bucket, key);

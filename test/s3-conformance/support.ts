@@ -2,17 +2,10 @@
  * Shared set-up for the S3 conformance suite (`npm run test:conformance`, or
  * `npx vitest run --project conformance` with the variables below set).
  *
- * The suite pins the S3 behaviour the app relies on, against a real S3-compatible server. It reads:
- *   S3_TEST_ENDPOINT           e.g. http://127.0.0.1:7480 (Ceph RGW) or https://s3.eu-west-1.amazonaws.com.
- *                              Unset => every test is SKIPPED (reported as skipped, never as passed).
- *   S3_TEST_ACCESS_KEY_ID      \ both or neither (neither = the SDK's default credential chain)
- *   S3_TEST_SECRET_ACCESS_KEY  /
- *   S3_TEST_REGION             default us-east-1
- *   S3_TEST_FORCE_PATH_STYLE   default true; "false" for virtual-hosted style (AWS)
- *   S3_TEST_BUCKET             prefix of the buckets the suite creates (default "avatar-relay-conf");
- *                              each test file creates `<prefix>-<file>-<random>` and deletes it at the end
- *   S3_TEST_LC_DAY_SECONDS     set when the server's lifecycle "day" is shortened (Ceph:
- *                              RGW_LC_DEBUG_INTERVAL); enables the test that waits for a real expiry
+ * The suite pins the S3 behaviour the app relies on, against a real S3-compatible server named by
+ * the S3_TEST_* variables (test/harness/s3-target.ts). Unset => every test is SKIPPED (reported as
+ * skipped, never as passed). Each test file creates `<S3_TEST_BUCKET, default avatar-relay-conf>-<file>-<random>`
+ * and deletes it at the end. S3_TEST_LC_DAY_SECONDS enables the test that waits for a real expiry.
  */
 import { randomBytes } from "node:crypto";
 
@@ -27,31 +20,13 @@ import {
 import { afterAll, beforeAll, describe } from "vitest";
 
 import { createS3Client } from "@/lib/storage/s3-client";
+import { s3TargetFromEnv, type S3Target } from "@/test/harness/s3-target";
 
-export type Target = {
-  endpoint: string;
-  region: string;
-  forcePathStyle: boolean;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  bucketPrefix: string;
-  lcDaySeconds?: number;
-};
+export type Target = S3Target & { bucketPrefix: string };
 
 function readTarget(): Target | undefined {
-  const env = process.env;
-  const endpoint = env.S3_TEST_ENDPOINT?.trim();
-  if (!endpoint) return undefined;
-  const day = Number(env.S3_TEST_LC_DAY_SECONDS ?? "");
-  return {
-    endpoint: endpoint.replace(/\/+$/, ""),
-    region: env.S3_TEST_REGION?.trim() || "us-east-1",
-    forcePathStyle: !["false", "0"].includes((env.S3_TEST_FORCE_PATH_STYLE ?? "true").trim().toLowerCase()),
-    accessKeyId: env.S3_TEST_ACCESS_KEY_ID?.trim() || undefined,
-    secretAccessKey: env.S3_TEST_SECRET_ACCESS_KEY?.trim() || undefined,
-    bucketPrefix: (env.S3_TEST_BUCKET?.trim() || "avatar-relay-conf").toLowerCase(),
-    lcDaySeconds: Number.isFinite(day) && day > 0 ? day : undefined,
-  };
+  const found = s3TargetFromEnv();
+  return found && { ...found, bucketPrefix: (found.bucket ?? "avatar-relay-conf").toLowerCase() };
 }
 
 export const target = readTarget();

@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 
-import { APP_ORIGIN } from "../harness/config";
+import { postToS3 } from "./s3-post";
 
 /**
  * A signed-in user driving the app over HTTP only, the way a script (or an attacker) would:
@@ -13,8 +13,8 @@ export class ApiUser {
     readonly name: string,
   ) {}
 
-  /** Signs in at `origin`: the single app (default) or the cluster's load balancer. */
-  static async signIn(name: string, origin: string = APP_ORIGIN): Promise<ApiUser> {
+  /** Signs in at `origin`: the single app or the cluster's load balancer. */
+  static async signIn(name: string, origin: string): Promise<ApiUser> {
     const request = await playwrightRequest.newContext({ baseURL: origin, extraHTTPHeaders: { origin } });
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const signIn = await request.post("/api/auth/callback/dev", { form: { csrfToken, name, json: "true" } });
@@ -29,8 +29,8 @@ export class ApiUser {
     return (await this.request.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   }
 
-  static async anonymous(): Promise<APIRequestContext> {
-    return playwrightRequest.newContext({ baseURL: APP_ORIGIN, extraHTTPHeaders: { origin: APP_ORIGIN } });
+  static async anonymous(origin: string): Promise<APIRequestContext> {
+    return playwrightRequest.newContext({ baseURL: origin, extraHTTPHeaders: { origin } });
   }
 
   async presign(declaredType: string, size: number) {
@@ -42,10 +42,7 @@ export class ApiUser {
     const presign = await this.presign(declaredType, bytes.length);
     if (presign.status() !== 201) return { presign, uploadId: undefined, s3Status: undefined, finish: undefined };
     const { uploadId, post } = (await presign.json()) as { uploadId: string; post: { url: string; fields: Record<string, string> } };
-    const form = new FormData();
-    for (const [key, value] of Object.entries(post.fields)) form.append(key, value);
-    form.append("file", new Blob([new Uint8Array(bytes)], { type: declaredType }), "upload");
-    const s3 = await fetch(post.url, { method: "POST", body: form });
+    const s3 = await postToS3(post, bytes, declaredType);
     const finish = s3.status < 300 ? await this.request.post(`/api/uploads/${uploadId}/finish`) : undefined;
     return { presign, uploadId, s3Status: s3.status, finish };
   }

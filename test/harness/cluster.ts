@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { getText, Instance, startInstance, waitForHealthy, type InstanceSpec, type LogSink } from "./harness";
+import { getText, waitForHealthy } from "./http";
+import { Instance, startInstance, type InstanceSpec, type LogSink } from "./instance";
 import { startNginx, type LoadBalancer } from "./nginx";
 
 export type ClusterOptions = {

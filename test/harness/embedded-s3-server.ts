@@ -1,19 +1,18 @@
-#!/usr/bin/env node
 /*
  * The embedded S3-compatible server (s3rver) as its own process, like a real S3 would be.
- * Run by scripts/embedded-s3.ts with --openssl-legacy-provider: s3rver encrypts its
+ * Run by embedded-s3.ts with --openssl-legacy-provider: s3rver encrypts its
  * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only has in its legacy provider;
  * without it every paginated listing answers 500. Only this fake S3 process gets that flag.
  *
- * Usage: node --openssl-legacy-provider scripts/embedded-s3-server.mjs --port 4569 --dir .data/s3
+ * Usage: node --openssl-legacy-provider --import tsx test/harness/embedded-s3-server.ts --port 4569 --dir .data/s3
  * Prints one line "ready http://127.0.0.1:<port>" once it accepts requests.
  */
 import fs from "node:fs";
 import S3rver from "s3rver";
 
-function arg(name, fallback) {
+function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : fallback;
+  return (index > 0 ? process.argv[index + 1] : undefined) ?? fallback;
 }
 
 async function main() {
@@ -36,7 +35,7 @@ async function main() {
   process.on("disconnect", stop);
 }
 
-main().catch((error) => {
-  console.error(`embedded S3 failed to start: ${error.message}`);
+main().catch((error: unknown) => {
+  console.error(`embedded S3 failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
-import { ROOT, track, waitUntilListening } from "../../scripts/cluster/harness";
+import { ROOT } from "./paths";
+import { waitUntilListening } from "./ports";
+import { isRunning, track } from "./processes";
 
 /** Starts and stops the test OpenID provider (oidc-provider-server.ts) as its own process. */
 export type OidcProviderOptions = { port: number; clientId: string; clientSecret: string; redirectUris: string[] };
@@ -16,13 +18,13 @@ export class OidcProvider {
   }
 
   get running(): boolean {
-    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+    return Boolean(this.child && isRunning(this.child));
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     const child = track(
-      spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "e2e/support/oidc-provider-server.ts")], {
+      spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "test/harness/oidc-provider-server.ts")], {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? "/usr/bin:/bin",

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `npm run test:setup`: installs the system programs the test suite drives, when they are missing.
  *   - Chromium for Playwright. Debian's `chromium` package (Playwright cannot download its own
@@ -10,15 +9,15 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const PACKAGES = {
+const PACKAGES: Record<"chromium" | "ceph" | "nginx", string[]> = {
   chromium: ["chromium", "fonts-liberation"],
   ceph: ["ceph-mon", "ceph-osd", "radosgw", "ceph-common"],
   nginx: ["nginx"],
 };
 
-const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+const onPath = (name: string) => spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
 
-async function playwrightChromium() {
+async function playwrightChromium(): Promise<string | undefined> {
   try {
     const { chromium } = await import("@playwright/test");
     const path = chromium.executablePath();
@@ -43,7 +42,7 @@ const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 if (isRoot && onPath("apt-get")) {
   console.log(`test:setup: installing ${missing.join(" ")} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", ...missing]]) {
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", ...missing]] as const) {
     const result = spawnSync("apt-get", args, { stdio: "inherit", env });
     if (result.status !== 0) {
       console.error(`test:setup: apt-get ${args[0]} failed (exit ${result.status})`);

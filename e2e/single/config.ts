@@ -1,7 +1,7 @@
 /**
- * Where the e2e harness runs things. Everything is on loopback. The S3 target is the embedded
- * s3rver unless E2E_S3_ENDPOINT names another S3 (Ceph RGW in CI, MinIO, ...), with its keys in
- * E2E_S3_ACCESS_KEY_ID / E2E_S3_SECRET_ACCESS_KEY.
+ * Where the single-instance e2e tier runs things. Everything is on loopback. The S3 target is the
+ * embedded s3rver unless the S3_TEST_* variables (test/harness/s3-target.ts) name a real one
+ * (Ceph RGW in CI, MinIO, AWS, ...).
  */
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 export const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;

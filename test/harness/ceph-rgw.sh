@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/s3/ceph-rgw.sh — a throw-away, single-node Ceph cluster whose RADOS Gateway (RGW) is a real
+# test/harness/ceph-rgw.sh — a throw-away, single-node Ceph cluster whose RADOS Gateway (RGW) is a real
 # S3 for tests: 1 mon + 1 osd (memstore: objects in RAM) + 1 radosgw, no mgr, no systemd, no cephx,
 # everything on 127.0.0.1 and under $CEPH_DIR. Cold start takes about 1.5 s.
 #
@@ -7,13 +7,13 @@
 #   apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common
 #
 # Usage:
-#   scripts/s3/ceph-rgw.sh start    wipe $CEPH_DIR, create and start everything; stdout gets the
+#   test/harness/ceph-rgw.sh start    wipe $CEPH_DIR, create and start everything; stdout gets the
 #                                   S3_* lines for the app (progress goes to stderr), e.g.
-#                                     set -a; eval "$(scripts/s3/ceph-rgw.sh start)"; set +a
-#   scripts/s3/ceph-rgw.sh resume   restart the daemons on the existing $CEPH_DIR after a clean `stop`
-#   scripts/s3/ceph-rgw.sh stop     stop the daemons this script started (by recorded PID); always exit 0
-#   scripts/s3/ceph-rgw.sh status   PIDs and `ceph -s`; exit 0 when radosgw answers, 3 otherwise
-#   scripts/s3/ceph-rgw.sh env      print the S3_* lines again
+#                                     set -a; eval "$(test/harness/ceph-rgw.sh start)"; set +a
+#   test/harness/ceph-rgw.sh resume   restart the daemons on the existing $CEPH_DIR after a clean `stop`
+#   test/harness/ceph-rgw.sh stop     stop the daemons this script started (by recorded PID); always exit 0
+#   test/harness/ceph-rgw.sh status   PIDs and `ceph -s`; exit 0 when radosgw answers, 3 otherwise
+#   test/harness/ceph-rgw.sh env      print the S3_* lines again
 #
 # Env knobs (all optional):
 #   CEPH_DIR=${TMPDIR:-/tmp}/avatar-relay-ceph   RGW_PORT=7480   MON_PORT=40100
@@ -150,7 +150,7 @@ EOF
 write_conf() {
   local fsid=$1
   cat >"$CONF" <<EOF
-# written by scripts/s3/ceph-rgw.sh — throw-away test cluster, do not use for anything else
+# written by test/harness/ceph-rgw.sh — throw-away test cluster, do not use for anything else
 [global]
 fsid = $fsid
 mon host = [v2:127.0.0.1:$MON_PORT]

@@ -1,10 +1,10 @@
 /**
  * A real OpenID provider on loopback for the sign-in tests: `oidc-provider` (a certified
  * implementation) with its own login and consent pages (devInteractions: any login name is an
- * account, the password is not checked). Run as its own process by e2e/support/oidc-provider.ts:
+ * account, the password is not checked). Run as its own process by test/harness/oidc-provider.ts:
  *
  *   OIDC_PORT=4610 OIDC_CLIENT_ID=... OIDC_CLIENT_SECRET=... OIDC_REDIRECT_URIS=https://.../api/auth/callback/oidc \
- *     node --import tsx e2e/support/oidc-provider-server.ts
+ *     node --import tsx test/harness/oidc-provider-server.ts
  */
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";

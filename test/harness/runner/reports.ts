@@ -1,0 +1,52 @@
+/** Counts read from the test runners' JSON reports (pure: unit-tested in reports.test.ts). */
+
+export type Counts = { passed: number; failed: number; skipped: number; failedTitles: string[]; errors: string[] };
+
+export const noCounts = (): Counts => ({ passed: 0, failed: 0, skipped: 0, failedTitles: [], errors: [] });
+
+type PlaywrightSuite = { title?: string; specs?: { title: string; tests: { status: string }[] }[]; suites?: PlaywrightSuite[] };
+type PlaywrightReport = { suites?: PlaywrightSuite[]; errors?: { message?: string }[] };
+
+/** Playwright's JSON reporter: "expected" passed, "skipped" skipped; anything else (unexpected, flaky) failed. */
+export function playwrightCounts(report: PlaywrightReport): Counts {
+  const counts = noCounts();
+  const walk = (suite: PlaywrightSuite, where: string) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests) {
+        if (test.status === "expected") counts.passed++;
+        else if (test.status === "skipped") counts.skipped++;
+        else {
+          counts.failed++;
+          counts.failedTitles.push(`${where} › ${spec.title}${test.status === "flaky" ? " (flaky: failed, then passed on retry)" : ""}`);
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, child.title ? `${where}${where ? " › " : ""}${child.title}` : where);
+  };
+  for (const suite of report.suites ?? []) walk(suite, suite.title ?? "");
+  // Errors outside any test: the global set-up failed, a file did not load.
+  counts.errors = (report.errors ?? []).map((error) => (error.message ?? "an error outside the tests").split("\n")[0]!);
+  return counts;
+}
+
+type VitestReport = {
+  testResults?: { name: string; status?: string; message?: string; assertionResults: { status: string; fullName: string }[] }[];
+};
+
+/** Vitest's JSON reporter; a file that failed to load counts as an error even with no failed test. */
+export function vitestCounts(report: VitestReport, relative: (file: string) => string = (file) => file): Counts {
+  const counts = noCounts();
+  for (const file of report.testResults ?? []) {
+    for (const test of file.assertionResults) {
+      if (test.status === "passed") counts.passed++;
+      else if (test.status === "failed") {
+        counts.failed++;
+        counts.failedTitles.push(`${relative(file.name)} › ${test.fullName}`);
+      } else counts.skipped++;
+    }
+    if (file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed")) {
+      counts.errors.push(`${relative(file.name)}: ${(file.message ?? "failed to run").split("\n")[0]}`);
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,44 @@
+/**
+ * Every tier `npm test` runs, in order. To add one: add an entry here (and, for a new Playwright
+ * tier, its config); the runner, the summary and `npm run test:repeat` pick it up.
+ */
+export type RealS3Need = {
+  /** >0: a lifecycle "day" of that many seconds (the conformance suite waits for a real expiry); 0: 24 h. */
+  lcDaySeconds: number;
+};
+
+export type Tier = {
+  name: string;
+  kind: "check" | "vitest" | "playwright";
+  /** The command's arguments: eslint's or tsc's for a check, vitest's or `playwright test`'s otherwise. */
+  args: string[];
+  /** Runs under this Node.js major instead of the runner's own (required in CI). */
+  nodeMajor?: string;
+  /** Runs against a real S3: S3_TEST_* from outside, else a throw-away Ceph RGW (required in CI). */
+  realS3?: RealS3Need;
+  /** A Playwright tier that makes its own production build even when the run already has one. */
+  ownBuild?: boolean;
+  /** Part of `npm run test:quick`. */
+  quick?: boolean;
+};
+
+export const TIERS: Tier[] = [
+  { name: "lint", kind: "check", args: ["node_modules/eslint/bin/eslint.js", "--max-warnings=0", "."], quick: true },
+  { name: "typecheck", kind: "check", args: ["node_modules/typescript/bin/tsc", "--noEmit"], quick: true },
+  { name: "unit", kind: "vitest", args: ["--project", "unit"], quick: true },
+  { name: "integration", kind: "vitest", args: ["--project", "integration"] },
+  { name: "e2e", kind: "playwright", args: [] },
+  { name: "e2e-oidc", kind: "playwright", args: ["-c", "playwright.oidc.config.ts"] },
+  { name: "conformance", kind: "vitest", args: ["--project", "conformance"], realS3: { lcDaySeconds: 3 } },
+  // A lifecycle day stays 24 h here: a short one would expire uploads/ in the middle of the wizard.
+  { name: "e2e-real-s3", kind: "playwright", args: [], realS3: { lcDaySeconds: 0 } },
+  { name: "e2e-cluster", kind: "playwright", args: ["-c", "playwright.cluster.config.ts"] },
+  { name: "unit-node22", kind: "vitest", args: ["--project", "unit"], nodeMajor: "22" },
+  { name: "integration-node22", kind: "vitest", args: ["--project", "integration"], nodeMajor: "22" },
+  // Builds under Node 22 too: the build is part of what "Node 22 is supported" means.
+  { name: "e2e-node22", kind: "playwright", args: ["e2e/wizard.spec.ts"], nodeMajor: "22", ownBuild: true },
+];
+
+export function tierNamed(name: string): Tier | undefined {
+  return TIERS.find((tier) => tier.name === name);
+}
