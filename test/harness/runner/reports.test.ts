@@ -10,7 +10,7 @@ describe("counts from the JSON reports", () => {
           title: "wizard.spec.ts",
           specs: [
             { title: "saves", tests: [{ status: "expected" }] },
-            { title: "camera", tests: [{ status: "skipped" }] },
+            { title: "camera", tests: [{ status: "skipped", annotations: [{ type: "skip", description: "no camera" }] }] },
           ],
           suites: [{ title: "faults", specs: [{ title: "S3 frozen", tests: [{ status: "unexpected" }] }, { title: "retry", tests: [{ status: "flaky" }] }] }],
         },
@@ -18,6 +18,7 @@ describe("counts from the JSON reports", () => {
       errors: [{ message: "Error: globalSetup failed\n    at ..." }],
     });
     expect(counts).toMatchObject({ passed: 1, skipped: 1, failed: 2, errors: ["Error: globalSetup failed"] });
+    expect(counts.skippedTitles).toEqual(["wizard.spec.ts › camera (no camera)"]);
     expect(counts.failedTitles).toEqual(["wizard.spec.ts › faults › S3 frozen", "wizard.spec.ts › faults › retry (flaky: failed, then passed on retry)"]);
   });
 
@@ -29,6 +30,6 @@ describe("counts from the JSON reports", () => {
         { name: "/repo/lib/c.test.ts", status: "failed", assertionResults: [{ status: "failed", fullName: "c fails" }] },
       ],
     }, (file) => file.replace("/repo/", ""));
-    expect(counts).toMatchObject({ passed: 1, skipped: 2, failed: 1, failedTitles: ["lib/c.test.ts › c fails"], errors: ["lib/b.test.ts: Cannot find module x"] });
+    expect(counts).toMatchObject({ passed: 1, skipped: 2, failed: 1, failedTitles: ["lib/c.test.ts › c fails"], skippedTitles: ["lib/a.test.ts › b", "lib/a.test.ts › c"], errors: ["lib/b.test.ts: Cannot find module x"] });
   });
 });

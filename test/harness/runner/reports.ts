@@ -1,10 +1,11 @@
 /** Counts read from the test runners' JSON reports (pure: unit-tested in reports.test.ts). */
 
-export type Counts = { passed: number; failed: number; skipped: number; failedTitles: string[]; errors: string[] };
+export type Counts = { passed: number; failed: number; skipped: number; failedTitles: string[]; skippedTitles: string[]; errors: string[] };
 
-export const noCounts = (): Counts => ({ passed: 0, failed: 0, skipped: 0, failedTitles: [], errors: [] });
+export const noCounts = (): Counts => ({ passed: 0, failed: 0, skipped: 0, failedTitles: [], skippedTitles: [], errors: [] });
 
-type PlaywrightSuite = { title?: string; specs?: { title: string; tests: { status: string }[] }[]; suites?: PlaywrightSuite[] };
+type PlaywrightTest = { status: string; annotations?: { type: string; description?: string }[] };
+type PlaywrightSuite = { title?: string; specs?: { title: string; tests: PlaywrightTest[] }[]; suites?: PlaywrightSuite[] };
 type PlaywrightReport = { suites?: PlaywrightSuite[]; errors?: { message?: string }[] };
 
 /** Playwright's JSON reporter: "expected" passed, "skipped" skipped; anything else (unexpected, flaky) failed. */
@@ -14,8 +15,11 @@ export function playwrightCounts(report: PlaywrightReport): Counts {
     for (const spec of suite.specs ?? []) {
       for (const test of spec.tests) {
         if (test.status === "expected") counts.passed++;
-        else if (test.status === "skipped") counts.skipped++;
-        else {
+        else if (test.status === "skipped") {
+          counts.skipped++;
+          const reason = test.annotations?.find((annotation) => annotation.type === "skip")?.description;
+          counts.skippedTitles.push(`${where} › ${spec.title}${reason ? ` (${reason})` : ""}`);
+        } else {
           counts.failed++;
           counts.failedTitles.push(`${where} › ${spec.title}${test.status === "flaky" ? " (flaky: failed, then passed on retry)" : ""}`);
         }
@@ -42,7 +46,10 @@ export function vitestCounts(report: VitestReport, relative: (file: string) => s
       else if (test.status === "failed") {
         counts.failed++;
         counts.failedTitles.push(`${relative(file.name)} › ${test.fullName}`);
-      } else counts.skipped++;
+      } else {
+        counts.skipped++;
+        counts.skippedTitles.push(`${relative(file.name)} › ${test.fullName}`);
+      }
     }
     if (file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed")) {
       counts.errors.push(`${relative(file.name)}: ${(file.message ?? "failed to run").split("\n")[0]}`);

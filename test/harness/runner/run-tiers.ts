@@ -1,5 +1,6 @@
 /** Runs tiers one after another, then prints the summary table and the closing line. */
 import { handleSignals, interrupted } from "./child";
+import { noCounts } from "./reports";
 import { runTier, type RunContext } from "./run-tier";
 import { closingLine, runPassed, summaryTable, type TierResult } from "./summary";
 import type { Tier } from "./tiers";
@@ -10,7 +11,7 @@ export async function runTiers(tiers: Tier[], options: { passthrough?: string[];
   const results: TierResult[] = [];
   for (const tier of tiers) {
     if (interrupted() || (options.bail && !runPassed(results) && results.length > 0)) {
-      results.push({ tier: tier.name, status: "did not run", why: interrupted() ? "interrupted" : "--bail after a failure", required: true, counts: { passed: 0, failed: 0, skipped: 0, failedTitles: [], errors: [] }, seconds: 0, node: "" });
+      results.push({ tier: tier.name, status: "did not run", why: interrupted() ? "interrupted" : "--bail after a failure", required: true, counts: noCounts(), seconds: 0, node: "" });
       continue;
     }
     console.log(`\n=== ${tier.name} ===`);

@@ -50,6 +50,7 @@ export function summaryTable(results: TierResult[]): string {
     ...(r.why ? [`  ${r.tier}: ${r.why}`] : []),
     ...r.counts.errors.map((error) => `  ${r.tier}: ${error}`),
     ...r.counts.failedTitles.map((title) => `  ${r.tier}: failed: ${title}`),
+    ...r.counts.skippedTitles.map((title) => `  ${r.tier}: skipped: ${title}`),
   ]);
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...(notes.length ? ["", ...notes] : [])].join("\n");
 }
