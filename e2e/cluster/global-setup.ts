@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv } from "../../test/harness/app-env";
+import { embeddedS3AppEnv, testAppEnv } from "../../test/harness/app-env";
 import { applyBucketSetupWith } from "../../test/harness/bucket";
 import { buildOnce, stageArtifact } from "../../test/harness/build";
 import { startEmbeddedS3 } from "../../test/harness/embedded-s3";
@@ -27,18 +27,13 @@ export default async function globalSetup() {
   const oidc = new OidcProvider({ port: OIDC_PORT, clientId: OIDC_CLIENT.id, clientSecret: OIDC_CLIENT.secret, redirectUris: [`${LB_ORIGIN}/api/auth/callback/oidc`] });
   await oidc.start();
 
-  const env: Record<string, string> = {
-    NEXTAUTH_URL: LB_ORIGIN,
-    AUTH_SECRET,
-    AUTH_USER_ID_KEY,
-    AUTH_DEV_LOGIN: "true",
-    AUTH_OIDC_ISSUER: `http://127.0.0.1:${OIDC_PORT}`,
-    AUTH_OIDC_ID: OIDC_CLIENT.id,
-    AUTH_OIDC_SECRET: OIDC_CLIENT.secret,
-    AUTH_OIDC_NAME: OIDC_CLIENT.name,
-    CORS_ALLOWED_ORIGINS: LB_ORIGIN,
-    ...embeddedS3AppEnv(s3.endpoint, "e2e-cluster-avatars"),
-  };
+  const env = testAppEnv({
+    url: LB_ORIGIN,
+    secrets: { AUTH_SECRET, AUTH_USER_ID_KEY },
+    devLogin: true,
+    oidc: { port: OIDC_PORT, client: OIDC_CLIENT },
+    s3: embeddedS3AppEnv(s3.endpoint, "e2e-cluster-avatars"),
+  });
   try {
     applyBucketSetupWith(env);
   } catch (error) {

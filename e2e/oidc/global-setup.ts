@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv } from "../../test/harness/app-env";
+import { embeddedS3AppEnv, testAppEnv } from "../../test/harness/app-env";
 import { applyBucketSetupWith } from "../../test/harness/bucket";
 import { buildOnce, stageArtifact } from "../../test/harness/build";
 import { startEmbeddedS3 } from "../../test/harness/embedded-s3";
@@ -31,18 +31,13 @@ export default async function globalSetup() {
   if (openssl.status !== 0) throw new Error(`openssl could not make the test certificate: ${openssl.stderr}`);
   const s3 = await startEmbeddedS3({ port: S3_PORT, directory: path.join(work, "s3") });
 
-  const env: Record<string, string> = {
-    NEXTAUTH_URL: APP_URL,
-    AUTH_SECRET,
-    AUTH_USER_ID_KEY,
-    AUTH_DEV_LOGIN: "false",
-    AUTH_OIDC_ISSUER: `http://127.0.0.1:${OIDC_PORT}`,
-    AUTH_OIDC_ID: OIDC_CLIENT.id,
-    AUTH_OIDC_SECRET: OIDC_CLIENT.secret,
-    AUTH_OIDC_NAME: OIDC_CLIENT.name,
-    CORS_ALLOWED_ORIGINS: APP_URL,
-    ...embeddedS3AppEnv(s3.endpoint, "e2e-oidc-avatars"),
-  };
+  const env = testAppEnv({
+    url: APP_URL,
+    secrets: { AUTH_SECRET, AUTH_USER_ID_KEY },
+    devLogin: false,
+    oidc: { port: OIDC_PORT, client: OIDC_CLIENT },
+    s3: embeddedS3AppEnv(s3.endpoint, "e2e-oidc-avatars"),
+  });
   try {
     applyBucketSetupWith(env);
   } catch (error) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv } from "../../test/harness/app-env";
+import { embeddedS3AppEnv, testAppEnv } from "../../test/harness/app-env";
 import { applyBucketSetupWith } from "../../test/harness/bucket";
 import { buildOnce } from "../../test/harness/build";
 import { startEmbeddedS3, type EmbeddedS3 } from "../../test/harness/embedded-s3";
@@ -31,12 +31,12 @@ export default async function globalSetup() {
   const appEnv: Record<string, string> = {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXTAUTH_URL: APP_ORIGIN,
-    AUTH_SECRET,
-    AUTH_USER_ID_KEY,
-    AUTH_DEV_LOGIN: "true",
-    CORS_ALLOWED_ORIGINS: APP_ORIGIN,
-    ...(external ? s3TargetAppEnv(external, bucket) : embeddedS3AppEnv(embedded!.endpoint, bucket)),
+    ...testAppEnv({
+      url: APP_ORIGIN,
+      secrets: { AUTH_SECRET, AUTH_USER_ID_KEY },
+      devLogin: true,
+      s3: external ? s3TargetAppEnv(external, bucket) : embeddedS3AppEnv(embedded!.endpoint, bucket),
+    }),
     UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
     // Short, so the fault tests see a frozen S3 turn into 503 within a few seconds.
     S3_REQUEST_TIMEOUT_MS: "2000",

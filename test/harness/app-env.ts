@@ -33,3 +33,34 @@ export function snapshotEnv(): () => void {
     Object.assign(process.env, saved);
   };
 }
+
+export type TestOidcClient = { id: string; secret: string; name: string };
+
+/**
+ * What every tier's app is configured with: its public URL (NEXTAUTH_URL, the CORS origin), its
+ * own secrets, the development sign-in on or off, the test OpenID provider when there is one, and
+ * the S3 settings.
+ */
+export function testAppEnv(options: {
+  url: string;
+  secrets: { AUTH_SECRET: string; AUTH_USER_ID_KEY: string };
+  devLogin: boolean;
+  oidc?: { port: number; client: TestOidcClient };
+  s3: Record<string, string>;
+}): Record<string, string> {
+  return {
+    NEXTAUTH_URL: options.url,
+    ...options.secrets,
+    AUTH_DEV_LOGIN: String(options.devLogin),
+    ...(options.oidc
+      ? {
+          AUTH_OIDC_ISSUER: `http://127.0.0.1:${options.oidc.port}`,
+          AUTH_OIDC_ID: options.oidc.client.id,
+          AUTH_OIDC_SECRET: options.oidc.client.secret,
+          AUTH_OIDC_NAME: options.oidc.client.name,
+        }
+      : {}),
+    CORS_ALLOWED_ORIGINS: options.url,
+    ...options.s3,
+  };
+}
