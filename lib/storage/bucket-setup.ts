@@ -17,6 +17,7 @@ import { getEnv } from "@/lib/env";
 import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID } from "./bucket-config";
 import { UPLOADS_PREFIX } from "./keys";
 import { createS3Client, s3SettingsFromEnv } from "./s3-client";
+import { s3ErrorName, s3StatusOf } from "./s3-errors";
 
 /**
  * Applies and checks the bucket settings the app needs, against any S3 endpoint. The check
@@ -41,13 +42,6 @@ export function bucketTargetFromEnv(): BucketTarget {
   };
 }
 
-/** S3's error name (NoSuchBucket…), or the network's code (ECONNREFUSED…) for a plain Error. */
-const errorName = (error: unknown) => {
-  const e = error as { name?: string; code?: string };
-  return e?.name && e.name !== "Error" ? e.name : (e?.code ?? e?.name ?? "Error");
-};
-const httpStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-
 function bucketUrl(target: Target): string {
   if (target.endpoint) {
     const base = target.endpoint.replace(/\/$/, "");
@@ -65,7 +59,7 @@ export async function applyBucketSetup(target: Target): Promise<Finding[]> {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
     findings.push({ level: "ok", topic: "bucket", message: `bucket "${bucket}" exists` });
   } catch (error) {
-    if (httpStatus(error) !== 404) throw error;
+    if (s3StatusOf(error) !== 404) throw error;
     const location = target.region !== "us-east-1" && !target.endpoint ? { LocationConstraint: target.region as never } : undefined;
     await client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location }));
     findings.push({ level: "ok", topic: "bucket", message: `bucket "${bucket}" created` });
@@ -82,7 +76,7 @@ export async function applyBucketSetup(target: Target): Promise<Finding[]> {
     await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: lifecycleRules() } }));
     findings.push({ level: "ok", topic: "lifecycle", message: `abandoned uploads under ${UPLOADS_PREFIX} expire after 1 day` });
   } catch (error) {
-    if (errorName(error) !== "NotImplemented") throw error;
+    if (s3ErrorName(error) !== "NotImplemented") throw error;
     findings.push({
       level: "warn",
       topic: "lifecycle",
@@ -99,13 +93,13 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
     findings.push({ level: "ok", topic: "bucket", message: `bucket "${bucket}" is reachable with the app's credentials` });
   } catch (error) {
-    const status = httpStatus(error);
+    const status = s3StatusOf(error);
     const message =
       status === 404
         ? `bucket "${bucket}" does not exist: run \`npm run s3:setup\` or create it`
         : status === 403
           ? `access to bucket "${bucket}" is denied: check S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY and the IAM policy (infra/s3/iam-policy.json)`
-          : `bucket "${bucket}" is not reachable at ${target.endpoint ?? "AWS"} (${errorName(error)}): check S3_ENDPOINT and the network`;
+          : `bucket "${bucket}" is not reachable at ${target.endpoint ?? "AWS"} (${s3ErrorName(error)}): check S3_ENDPOINT and the network`;
     return [{ level: "error", topic: "bucket", message }];
   }
 
@@ -124,7 +118,7 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
       }
     }
   } catch (error) {
-    findings.push({ level: "error", topic: "cors", message: `the bucket has no CORS configuration (${errorName(error)}): browsers cannot upload; run \`npm run s3:setup\`` });
+    findings.push({ level: "error", topic: "cors", message: `the bucket has no CORS configuration (${s3ErrorName(error)}): browsers cannot upload; run \`npm run s3:setup\`` });
   }
 
   // CORS, as a browser sees it: a real preflight for the upload POST
@@ -142,7 +136,7 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
         findings.push({ level: "error", topic: "cors-preflight", message: `a browser at ${origin} would be refused (preflight answered ${response.status}, Access-Control-Allow-Origin: ${allowed ?? "none"}): uploads from the app will fail; run \`npm run s3:setup\` or add the rule from infra/s3/cors.json` });
       }
     } catch (error) {
-      findings.push({ level: "warn", topic: "cors-preflight", message: `could not send a preflight to ${bucketUrl(target)} (${errorName(error)})` });
+      findings.push({ level: "warn", topic: "cors-preflight", message: `could not send a preflight to ${bucketUrl(target)} (${s3ErrorName(error)})` });
     }
   }
 
@@ -155,7 +149,7 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
         : { level: "warn", topic: "lifecycle", message: `no enabled rule expires ${UPLOADS_PREFIX}: abandoned uploads will pile up; run \`npm run s3:setup\`` },
     );
   } catch (error) {
-    const name = errorName(error);
+    const name = s3ErrorName(error);
     findings.push({
       level: "warn",
       topic: "lifecycle",
@@ -177,7 +171,7 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
         : { level: "error", topic: "private", message: `an anonymous GET of an object answered ${response.status}: the bucket must be private (remove public ACLs/policies, enable Block Public Access)` },
     );
   } catch (error) {
-    findings.push({ level: "warn", topic: "private", message: `could not test anonymous access (${errorName(error)})` });
+    findings.push({ level: "warn", topic: "private", message: `could not test anonymous access (${s3ErrorName(error)})` });
   } finally {
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: probeKey })).catch(() => undefined);
   }

@@ -17,21 +17,13 @@ import { getEnv } from "@/lib/env";
 
 import { getS3 } from "./s3-client";
 import { postPolicyConditions } from "./post-policy";
+import { isNotFound, isStorageUnavailable, s3StatusOf } from "./s3-errors";
 
 /** S3 operations the use cases need, with S3's failures translated into AppErrors. */
 
-function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
-}
-
 /** Anything that is not an S3 answer (refused connection, timeout, DNS) means storage is unavailable. */
 function translate(error: unknown): never {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e?.$metadata?.httpStatusCode;
-  if (status === undefined || status >= 500 || e?.name === "TimeoutError") {
-    throw new AppError("storage_unavailable", undefined, { cause: error });
-  }
+  if (isStorageUnavailable(error)) throw new AppError("storage_unavailable", undefined, { cause: error });
   throw error;
 }
 
@@ -159,7 +151,7 @@ export async function deleteObjects(keys: string[]): Promise<void> {
       const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
       errors = (out.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = s3StatusOf(error);
       if (status !== 400 && status !== 501) return translate(error);
       batchDeletes = false;
     }

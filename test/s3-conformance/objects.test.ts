@@ -2,6 +2,7 @@ import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObject
 import { expect, test } from "vitest";
 
 import { RENDITION_SIZES, currentAvatarKey, historyKey, historyPrefix, newAvatarId, renditionKey } from "@/lib/storage/keys";
+import { s3StatusOf } from "@/lib/storage/s3-errors";
 
 import { describeS3, randomHex, sdkError, useTestBucket } from "./support";
 
@@ -91,8 +92,7 @@ describeS3("objects, listing and read-after-write", (t) => {
       const out = await list("list", 10, "not-a-real-token!!");
       expect(out.$metadata.httpStatusCode).toBe(200);
     } catch (error) {
-      const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-      expect([e.$metadata?.httpStatusCode, e.name]).toEqual([400, "InvalidArgument"]);
+      expect([s3StatusOf(error), (error as { name: string }).name]).toEqual([400, "InvalidArgument"]);
     }
   });
 

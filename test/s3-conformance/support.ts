@@ -20,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe } from "vitest";
 
 import { createS3Client } from "@/lib/storage/s3-client";
+import { s3StatusOf } from "@/lib/storage/s3-errors";
 import { s3TargetFromEnv, type S3Target } from "@/test/harness/s3-target";
 
 export type Target = S3Target & { bucketPrefix: string };
@@ -63,8 +64,8 @@ export function testClient(t: Target): S3Client {
       try {
         return await next(args);
       } catch (error) {
-        const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-        const status = e?.$metadata?.httpStatusCode;
+        const e = error as { name?: string; message?: string };
+        const status = s3StatusOf(error);
         const compact = new Error(`${e?.name ?? "Error"} (HTTP ${status ?? "no response"}): ${e?.message ?? String(error)}`);
         compact.name = e?.name ?? "Error";
         Object.assign(compact, { $metadata: { httpStatusCode: status } });
@@ -115,7 +116,7 @@ export async function objectExists(client: S3Client, bucket: string, key: string
     await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return true;
   } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    if (s3StatusOf(error) === 404) return false;
     throw error;
   }
 }
@@ -160,8 +161,7 @@ export async function sdkError(promise: Promise<unknown>): Promise<{ status?: nu
   try {
     await promise;
   } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { status: e.$metadata?.httpStatusCode, name: e.name };
+    return { status: s3StatusOf(error), name: (error as { name: string }).name };
   }
   throw new Error("expected the S3 call to fail, but it succeeded");
 }

@@ -1,0 +1,35 @@
+/**
+ * What an S3 SDK call's failure says, read in one place. The SDK's errors carry the HTTP status in
+ * `$metadata.httpStatusCode` and S3's error code as `name`; a failure that never reached S3
+ * (refused connection, DNS, timeout) is a plain Error without `$metadata`. Pure: it only inspects
+ * the error object, so the adapter, the bucket setup and the S3 conformance tests all use it.
+ */
+
+const field = (value: unknown, name: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** The HTTP status S3 answered with, or undefined when there was no answer. */
+export function s3StatusOf(error: unknown): number | undefined {
+  const status = field(field(error, "$metadata"), "httpStatusCode");
+  return typeof status === "number" ? status : undefined;
+}
+
+/** S3's error name (NoSuchBucket…), or the network's code (ECONNREFUSED…) for a plain Error: for messages. */
+export function s3ErrorName(error: unknown): string {
+  const name = text(field(error, "name"));
+  return name && name !== "Error" ? name : (text(field(error, "code")) ?? name ?? "Error");
+}
+
+/** The object (or, for HEAD, whatever was asked about) does not exist. */
+export function isNotFound(error: unknown): boolean {
+  const name = text(field(error, "name"));
+  return name === "NoSuchKey" || name === "NotFound" || s3StatusOf(error) === 404;
+}
+
+/** No S3 answer at all, a 5xx, or a timeout: storage is unavailable, not the request wrong. */
+export function isStorageUnavailable(error: unknown): boolean {
+  const status = s3StatusOf(error);
+  return status === undefined || status >= 500 || text(field(error, "name")) === "TimeoutError";
+}
