@@ -21,10 +21,10 @@ import {
   getObjectJson,
   headObject,
   listKeys,
-  publicOrPresignedUrl,
   putJson,
 } from "@/lib/storage/objects";
 
+import { renditionUrl, renditionUrls } from "./image-urls";
 import { currentAvatarRecordSchema, type CurrentAvatarRecord, type HistoryRecord } from "./schemas";
 
 /** Step 3 and the history. S3 holds the avatars and the small record saying which one is current. */
@@ -38,11 +38,6 @@ export type AvatarView = {
 
 /** Renditions never change once written, so their keys can be cached for a year by anyone. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
-
-async function renditionUrls(userId: string, avatarId: string): Promise<Record<RenditionSize, string>> {
-  const entries = await Promise.all(RENDITION_SIZES.map(async (size) => [size, await publicOrPresignedUrl(renditionKey(userId, avatarId, size))] as const));
-  return Object.fromEntries(entries) as Record<RenditionSize, string>;
-}
 
 async function view(userId: string, avatarId: string, current: boolean): Promise<AvatarView> {
   return { avatarId, createdAt: avatarCreatedAt(avatarId).toISOString(), current, urls: await renditionUrls(userId, avatarId) };
@@ -118,7 +113,7 @@ export async function getCurrentAvatar(userId: string): Promise<AvatarView | nul
 /** Where the stable per-user URL redirects: the current rendition of that size, or null. */
 export async function currentRenditionUrl(userId: string, size: RenditionSize): Promise<string | null> {
   const record = await readCurrent(userId);
-  return record ? publicOrPresignedUrl(renditionKey(userId, record.avatarId, size)) : null;
+  return record ? renditionUrl(userId, record.avatarId, size) : null;
 }
 
 export type AvatarPage = { items: AvatarView[]; nextCursor?: string };

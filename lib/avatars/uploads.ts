@@ -24,17 +24,15 @@ import {
   getObjectBytes,
   headObject,
   listKeys,
-  presignGet,
   presignPost,
   putObject,
   type PresignedPost,
 } from "@/lib/storage/objects";
 
+import { cropUrl, previewUrl } from "./image-urls";
 import type { CropInput, StartUploadInput } from "./schemas";
 
 /** Step 1 and 2 of the wizard. S3 holds every byte and every fact; any instance can run any step. */
-
-const VIEW_URL_SECONDS = 15 * 60;
 
 export type StartedUpload = { uploadId: string; post: PresignedPost; maxBytes: number };
 
@@ -108,7 +106,7 @@ async function stateFromPreviewMetadata(userId: string, uploadId: string, m: Rec
     format: m[META.format] ?? "unknown",
     bytes: Number(m[META.bytes]),
     preview: {
-      url: await presignGet(previewKey(userId, uploadId), { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }),
+      url: await previewUrl(userId, uploadId),
       width: Number(m[META.pw]),
       height: Number(m[META.ph]),
     },
@@ -212,12 +210,11 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
     if (!bytes) throw new AppError("upload_not_found");
     await cropToRenditions(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS, RENDITION_SIZES, store);
   });
-  const [url] = await Promise.all([presignGet(cropKey(userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }), ...uploads]);
+  const [url] = await Promise.all([cropUrl(userId, uploadId, cropId), ...uploads]);
   return { uploadId, cropId, url };
 }
 
 export async function getCrop(userId: string, uploadId: string, cropId: string): Promise<CropResult> {
-  const key = cropKey(userId, uploadId, cropId, CROP_OUTPUT_SIDE);
-  if (!(await headObject(key))) throw new AppError("crop_not_found");
-  return { uploadId, cropId, url: await presignGet(key, { expiresIn: VIEW_URL_SECONDS, contentType: "image/webp" }) };
+  if (!(await headObject(cropKey(userId, uploadId, cropId, CROP_OUTPUT_SIDE)))) throw new AppError("crop_not_found");
+  return { uploadId, cropId, url: await cropUrl(userId, uploadId, cropId) };
 }

@@ -68,16 +68,19 @@ export function uploadStartedKey(userId: string, hourWindow: number, uploadId: s
 export const originalKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}original`;
 export const previewKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}preview.webp`;
 
-/** A crop is stored as its renditions; saving it copies them under avatars/. */
+/** A crop is stored as its renditions; saving it copies them under AVATARS_PREFIX. */
 export function cropKey(userId: string, uploadId: string, cropId: string, size: RenditionSize): string {
   assertId("crop", cropId, isAvatarId);
   if (!isRenditionSize(size)) throw new Error("refusing to build a key for a size that is not a rendition size");
   return `${uploadPrefix(userId, uploadId)}crops/${cropId}/${size}.webp`;
 }
 
+/** Saved avatars: renditions, history records and the current pointer, kept until the user deletes them. */
+export const AVATARS_PREFIX = "avatars/";
+
 export function avatarsPrefix(userId: string): string {
   assertId("user", userId, isUserId);
-  return `avatars/${userId}/`;
+  return `${AVATARS_PREFIX}${userId}/`;
 }
 
 export const historyPrefix = (userId: string) => `${avatarsPrefix(userId)}history/`;

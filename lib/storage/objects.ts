@@ -13,8 +13,8 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 import { AppError } from "@/lib/errors";
-import { getEnv } from "@/lib/env";
 
+import { AVATARS_PREFIX } from "./keys";
 import { getS3 } from "./s3-client";
 import { postPolicyConditions } from "./post-policy";
 import { isNotFound, isStorageUnavailable, s3StatusOf } from "./s3-errors";
@@ -229,41 +229,11 @@ export async function presignPost(key: string, options: { contentType: string; m
   }
 }
 
-const RENDITION_URL_WINDOW_SECONDS = 3600;
-const RENDITION_URL_CACHE_MAX = 10_000;
-
-/**
- * Within one signing window a rendition's presigned URL is a pure function of its key (static
- * keys), and signing costs about a millisecond of CPU (endpoint rules, SigV4): a history page (12
- * avatars by default) signs 48 URLs. So this instance remembers them for the window. Not with temporary
- * credentials (instance role, SSO): a URL dies with the credentials that signed it, which can be
- * before the window ends, and a fresh signature picks up the refreshed ones.
- */
-const renditionUrls = { window: -1, byKey: new Map<string, string>() };
-
-/** A public URL for a rendition when a CDN fronts the bucket, otherwise a presigned GET. */
-export async function publicOrPresignedUrl(key: string): Promise<string> {
-  const env = getEnv();
-  if (env.S3_PUBLIC_BASE_URL) return `${env.S3_PUBLIC_BASE_URL.replace(/\/$/, "")}/${key}`;
-  const sign = () => presignGet(key, { expiresIn: 3600, windowSeconds: RENDITION_URL_WINDOW_SECONDS, contentType: "image/webp" });
-  if (!env.S3_ACCESS_KEY_ID) return sign();
-  const window = Math.floor(Date.now() / (RENDITION_URL_WINDOW_SECONDS * 1000));
-  if (window !== renditionUrls.window || renditionUrls.byKey.size >= RENDITION_URL_CACHE_MAX) {
-    renditionUrls.window = window;
-    renditionUrls.byKey.clear();
-  }
-  const cached = renditionUrls.byKey.get(key);
-  if (cached) return cached;
-  const url = await sign();
-  renditionUrls.byKey.set(key, url);
-  return url;
-}
-
 /** For health checks: one tiny listing under a prefix the IAM policy allows (HeadBucket would need more). */
 export async function checkBucketReachable(): Promise<void> {
   const { client, bucket } = getS3();
   try {
-    await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "avatars/", MaxKeys: 1 }));
+    await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: AVATARS_PREFIX, MaxKeys: 1 }));
   } catch (error) {
     translate(error);
     throw new AppError("storage_unavailable", undefined, { cause: error });
