@@ -6,14 +6,11 @@ import { useState } from "react";
 import Cropper, { type Area } from "react-easy-crop";
 
 import { ServedBy } from "@/components/served-by";
+import type { CropResult, ReadyUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
 
-type Props = {
-  uploadId: string;
-  displayed: Size;
-  preview: { url: string; width: number; height: number };
-};
+type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview">;
 
 const swap = (size: Size, turn: QuarterTurn): Size =>
   turn === 90 || turn === 270 ? { width: size.height, height: size.width } : size;
@@ -42,7 +39,7 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
       swap(displayed, rotation),
     );
     try {
-      const result = await apiFetch<{ cropId: string }>(`/api/uploads/${uploadId}/crop`, {
+      const result = await apiFetch<CropResult>(`/api/uploads/${uploadId}/crop`, {
         method: "POST",
         body: { ...rect, rotation },
       });

@@ -3,12 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
+import type { AvatarPage } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 
-export type HistoryItem = { avatarId: string; createdAt: string; current: boolean; urls: Record<string, string> };
-type Page = { items: HistoryItem[]; nextCursor?: string };
-
-export function HistoryList({ initial }: { initial: Page }) {
+export function HistoryList({ initial }: { initial: AvatarPage }) {
   const router = useRouter();
   const [items, setItems] = useState(initial.items);
   const [cursor, setCursor] = useState(initial.nextCursor);
@@ -40,7 +38,7 @@ export function HistoryList({ initial }: { initial: Page }) {
     if (!cursor) return;
     setBusy("more");
     try {
-      const page = await apiFetch<Page>(`/api/avatars?cursor=${encodeURIComponent(cursor)}`);
+      const page = await apiFetch<AvatarPage>(`/api/avatars?cursor=${encodeURIComponent(cursor)}`);
       setItems((list) => [...list, ...page.items]);
       setCursor(page.nextCursor);
     } catch (caught) {

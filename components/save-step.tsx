@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { ServedBy } from "@/components/served-by";
+import type { AvatarView } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 
 type Props = { uploadId: string; cropId: string; cropUrl: string };
@@ -19,7 +20,7 @@ export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
     setPending(true);
     setError(undefined);
     try {
-      const avatar = await apiFetch<{ avatarId: string }>(`/api/uploads/${uploadId}/save`, { method: "POST", body: { cropId } });
+      const avatar = await apiFetch<AvatarView>(`/api/uploads/${uploadId}/save`, { method: "POST", body: { cropId } });
       router.push(`/avatar/history?saved=${avatar.avatarId}`);
       router.refresh();
     } catch (caught) {

@@ -4,8 +4,9 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ServedBy } from "@/components/served-by";
+import type { StartedUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
-import { UploadError, uploadToS3, type PresignedPost } from "@/lib/client/upload-to-s3";
+import { UploadError, uploadToS3 } from "@/lib/client/upload-to-s3";
 import { ACCEPTED_MIME_TYPES, describeOverLimit, formatBytes, isAcceptedMimeType } from "@/lib/images/formats";
 
 type Phase =
@@ -13,8 +14,6 @@ type Phase =
   | { name: "uploading"; file: File; sent: number; total: number }
   | { name: "checking"; file: File }
   | { name: "done" };
-
-type StartedUpload = { uploadId: string; post: PresignedPost; maxBytes: number };
 
 export function UploadStep({ maxBytes }: { maxBytes: number }) {
   const router = useRouter();

@@ -24,17 +24,11 @@ import {
   putJson,
 } from "@/lib/storage/objects";
 
+import type { AvatarPage, AvatarView, DeletedAvatar } from "./api-types";
 import { renditionUrl, renditionUrls } from "./image-urls";
 import { currentAvatarRecordSchema, type CurrentAvatarRecord, type HistoryRecord } from "./schemas";
 
 /** Step 3 and the history. S3 holds the avatars and the small record saying which one is current. */
-
-export type AvatarView = {
-  avatarId: string;
-  createdAt: string;
-  current: boolean;
-  urls: Record<RenditionSize, string>;
-};
 
 /** Renditions never change once written, so their keys can be cached for a year by anyone. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -116,8 +110,6 @@ export async function currentRenditionUrl(userId: string, size: RenditionSize): 
   return record ? renditionUrl(userId, record.avatarId, size) : null;
 }
 
-export type AvatarPage = { items: AvatarView[]; nextCursor?: string };
-
 /**
  * Newest first straight from S3's listing order (avatar ids start with a reverse timestamp). The
  * cursor is the last avatar id of the previous page, not S3's opaque continuation token: the server
@@ -140,7 +132,7 @@ export async function selectAvatar(userId: string, avatarId: string): Promise<Av
 }
 
 /** Removes an avatar: first from the history (so it is never listed half-deleted), then its files. */
-export async function deleteAvatar(userId: string, avatarId: string): Promise<{ wasCurrent: boolean }> {
+export async function deleteAvatar(userId: string, avatarId: string): Promise<DeletedAvatar> {
   if (!(await historyExists(userId, avatarId))) throw new AppError("avatar_not_found");
   const current = await readCurrent(userId);
   const wasCurrent = current?.avatarId === avatarId;

@@ -26,15 +26,13 @@ import {
   listKeys,
   presignPost,
   putObject,
-  type PresignedPost,
 } from "@/lib/storage/objects";
 
+import type { CropResult, ReadyUpload, StartedUpload, UploadState } from "./api-types";
 import { cropUrl, previewUrl } from "./image-urls";
 import type { CropInput, StartUploadInput } from "./schemas";
 
 /** Step 1 and 2 of the wizard. S3 holds every byte and every fact; any instance can run any step. */
-
-export type StartedUpload = { uploadId: string; post: PresignedPost; maxBytes: number };
 
 export async function startUpload(userId: string, input: StartUploadInput): Promise<StartedUpload> {
   const maxBytes = getEnv().UPLOAD_MAX_BYTES;
@@ -81,17 +79,6 @@ async function admitUploadStart(userId: string, uploadId: string): Promise<void>
     });
   }
 }
-
-export type ReadyUpload = {
-  uploadId: string;
-  status: "ready";
-  /** The original's size as displayed (EXIF orientation applied): crop coordinates use this space. */
-  displayed: Size;
-  format: string;
-  bytes: number;
-  preview: { url: string; width: number; height: number };
-};
-export type UploadState = ReadyUpload | { uploadId: string; status: "uploaded" };
 
 const META = { width: "displayed-width", height: "displayed-height", format: "format", bytes: "original-bytes", pw: "preview-width", ph: "preview-height" };
 
@@ -167,8 +154,6 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
     throw error;
   }
 }
-
-export type CropResult = { uploadId: string; cropId: string; url: string };
 
 /**
  * Step 2: crop the original (not the preview) so the avatar has every pixel the user chose. The

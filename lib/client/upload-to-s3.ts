@@ -3,7 +3,8 @@
  * fetch because only XHR reports upload progress. S3's XML error codes become sentences.
  */
 
-export type PresignedPost = { url: string; fields: Record<string, string> };
+import type { PresignedPost } from "@/lib/avatars/api-types";
+
 export type UploadProgress = { sent: number; total: number };
 
 export class UploadError extends Error {
@@ -45,7 +46,7 @@ export function presignedPostForm(fields: Record<string, string>, file: Blob, fi
 }
 
 export function uploadToS3(
-  post: PresignedPost,
+  post: Pick<PresignedPost, "url" | "fields">,
   file: File,
   options: { onProgress: (progress: UploadProgress) => void; signal: AbortSignal; limitText: string },
 ): Promise<void> {

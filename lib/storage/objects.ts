@@ -16,7 +16,7 @@ import { AppError } from "@/lib/errors";
 
 import { AVATARS_PREFIX } from "./keys";
 import { getS3 } from "./s3-client";
-import { postPolicyConditions } from "./post-policy";
+import { postPolicyConditions, type PresignedPost } from "./post-policy";
 import { isNotFound, isStorageUnavailable, s3StatusOf } from "./s3-errors";
 
 /** S3 operations the use cases need, with S3's failures translated into AppErrors. */
@@ -210,8 +210,6 @@ export async function presignGet(key: string, options: { expiresIn: number; wind
     { expiresIn: options.expiresIn + (options.windowSeconds ?? 0), signingDate },
   );
 }
-
-export type PresignedPost = { url: string; fields: Record<string, string>; expiresAt: string };
 
 export async function presignPost(key: string, options: { contentType: string; maxBytes: number; expiresIn: number }): Promise<PresignedPost> {
   const { client, bucket } = getS3();
