@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { getCurrentAvatar } from "@/lib/avatars/avatars";
+import { getCurrentAvatar } from "@/lib/avatars/current-avatar";
 import { requireUserPage } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";

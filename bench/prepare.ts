@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { userIdFor } from "@/lib/auth/user-id";
-import { finishUpload } from "@/lib/avatars/uploads";
+import { finishUpload } from "@/lib/avatars/finish-upload";
 import { getEnv } from "@/lib/env";
 import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { newUploadId, originalKey, previewKey } from "@/lib/storage/keys";

@@ -3,7 +3,7 @@
  * rotated order (each goes first in turn), so a busy moment of the machine hits all of them alike.
  * Setup a way needs (re-creating the ready upload the app's crop step starts from) is not timed.
  */
-import { finishUpload } from "@/lib/avatars/uploads";
+import { finishUpload } from "@/lib/avatars/finish-upload";
 import { deletePrefix, putObject } from "@/lib/storage/objects";
 import { newUploadId, originalKey, uploadPrefix } from "@/lib/storage/keys";
 

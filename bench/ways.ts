@@ -26,8 +26,8 @@ import { promisify } from "node:util";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import sharp from "sharp";
 
-import { saveAvatar, type RunAfterResponse } from "@/lib/avatars/avatars";
-import { cropUpload } from "@/lib/avatars/uploads";
+import { cropUpload } from "@/lib/avatars/crop";
+import { saveAvatar, type RunAfterResponse } from "@/lib/avatars/save";
 import { getEnv } from "@/lib/env";
 import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";

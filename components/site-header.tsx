@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { connection } from "next/server";
 
-import { getCurrentAvatar } from "@/lib/avatars/avatars";
+import { getCurrentAvatar } from "@/lib/avatars/current-avatar";
 import { currentUser } from "@/lib/auth/session";
 
 import { SignOutButton } from "./sign-out-button";

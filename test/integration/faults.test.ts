@@ -20,14 +20,18 @@ const dir = mkdtempSync(path.join(tmpdir(), "avatar-relay-faults-"));
 let s3: EmbeddedS3;
 
 async function app() {
-  const [uploads, avatars, objects, keys, helpers] = await Promise.all([
-    import("@/lib/avatars/uploads"),
-    import("@/lib/avatars/avatars"),
+  const [start, finish, crop, save, history, current, objects, keys, helpers] = await Promise.all([
+    import("@/lib/avatars/start-upload"),
+    import("@/lib/avatars/finish-upload"),
+    import("@/lib/avatars/crop"),
+    import("@/lib/avatars/save"),
+    import("@/lib/avatars/history"),
+    import("@/lib/avatars/current-avatar"),
     import("@/lib/storage/objects"),
     import("@/lib/storage/keys"),
     import("./helpers"),
   ]);
-  return { ...uploads, ...avatars, ...objects, ...keys, ...helpers };
+  return { ...start, ...finish, ...crop, ...save, ...history, ...current, ...objects, ...keys, ...helpers };
 }
 
 beforeAll(async () => {

@@ -11,8 +11,10 @@ Object.assign(process.env, { UPLOADS_PER_HOUR: "3", IMAGE_JOBS_MAX: "1", IMAGE_Q
 afterAll(restoreEnv);
 
 const app = async () => ({
-  ...(await import("@/lib/avatars/uploads")),
-  ...(await import("@/lib/avatars/avatars")),
+  ...(await import("@/lib/avatars/start-upload")),
+  ...(await import("@/lib/avatars/finish-upload")),
+  ...(await import("@/lib/avatars/crop")),
+  ...(await import("@/lib/avatars/save")),
   ...(await import("@/lib/images/image-jobs")),
   ...(await import("./helpers")),
 });

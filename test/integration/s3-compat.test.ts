@@ -72,8 +72,10 @@ describe("the round trips of crop and save (what bench/results/latest.md counts)
   it("crop: HEAD preview + GET original + 4 PUTs; save: 4 copies + history + pointer; after the answer: LIST + one delete", async () => {
     const sharp = (await import("sharp")).default;
     const { photoLike } = await import("@/test/harness/images");
-    const { startUpload, finishUpload, cropUpload } = await import("@/lib/avatars/uploads");
-    const { saveAvatar } = await import("@/lib/avatars/avatars");
+    const { startUpload } = await import("@/lib/avatars/start-upload");
+    const { finishUpload } = await import("@/lib/avatars/finish-upload");
+    const { cropUpload } = await import("@/lib/avatars/crop");
+    const { saveAvatar } = await import("@/lib/avatars/save");
     const { newTestUser, postToS3 } = await import("./helpers");
     const user = newTestUser();
     const bytes = await sharp(await photoLike(900, 700, 2)).jpeg().toBuffer();

@@ -1,8 +1,13 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { currentRenditionUrl, deleteAvatar, getCurrentAvatar, listAvatars, saveAvatar, selectAvatar } from "@/lib/avatars/avatars";
-import { cropUpload, finishUpload, getCrop, getUploadState, startUpload } from "@/lib/avatars/uploads";
+import { cropUpload, getCrop } from "@/lib/avatars/crop";
+import { currentRenditionUrl, getCurrentAvatar } from "@/lib/avatars/current-avatar";
+import { finishUpload } from "@/lib/avatars/finish-upload";
+import { deleteAvatar, listAvatars, selectAvatar } from "@/lib/avatars/history";
+import { saveAvatar } from "@/lib/avatars/save";
+import { startUpload } from "@/lib/avatars/start-upload";
+import { getUploadState } from "@/lib/avatars/upload-state";
 import { describeImage } from "@/lib/images/pipeline";
 import { historyPrefix, originalKey, previewKey, renditionKey, RENDITION_SIZES, uploadPrefix } from "@/lib/storage/keys";
 import { headObject, listKeys, putObject } from "@/lib/storage/objects";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 
-import { listAvatars } from "@/lib/avatars/avatars";
+import { listAvatars } from "@/lib/avatars/history";
 import { listQuerySchema } from "@/lib/avatars/schemas";
 import { userRoute } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";

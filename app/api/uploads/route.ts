@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 
-import { startUpload } from "@/lib/avatars/uploads";
 import { startUploadSchema } from "@/lib/avatars/schemas";
+import { startUpload } from "@/lib/avatars/start-upload";
 import { parseJsonBody, userRoute } from "@/lib/http/handler";
 
 /** Step 1: a presigned POST for one new upload under the caller's own prefix. */

@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 import { HistoryList } from "@/components/history-list";
-import { listAvatars } from "@/lib/avatars/avatars";
+import { listAvatars } from "@/lib/avatars/history";
 import { requireUserPage } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";

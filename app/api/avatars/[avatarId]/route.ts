@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 
-import { deleteAvatar } from "@/lib/avatars/avatars";
+import { deleteAvatar } from "@/lib/avatars/history";
 import { avatarIdSchema } from "@/lib/avatars/schemas";
 import { userRoute } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";

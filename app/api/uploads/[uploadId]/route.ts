@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 
 import { uploadIdSchema } from "@/lib/avatars/schemas";
-import { getUploadState } from "@/lib/avatars/uploads";
+import { getUploadState } from "@/lib/avatars/upload-state";
 import { userRoute } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";
 

@@ -3,7 +3,7 @@ import { FinishUpload } from "@/components/finish-upload";
 import { StepError } from "@/components/step-error";
 import { WizardSteps } from "@/components/wizard-steps";
 import { uploadIdSchema } from "@/lib/avatars/schemas";
-import { getUploadState } from "@/lib/avatars/uploads";
+import { getUploadState } from "@/lib/avatars/upload-state";
 import { requireUserPage } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 

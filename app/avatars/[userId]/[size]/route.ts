@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 
-import { currentRenditionUrl } from "@/lib/avatars/avatars";
+import { currentRenditionUrl } from "@/lib/avatars/current-avatar";
 import { userIdSchema } from "@/lib/avatars/schemas";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/handler";

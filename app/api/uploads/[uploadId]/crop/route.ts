@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 
+import { cropUpload } from "@/lib/avatars/crop";
 import { cropSchema, uploadIdSchema } from "@/lib/avatars/schemas";
-import { cropUpload } from "@/lib/avatars/uploads";
 import { parseJsonBody, userRoute } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";
 

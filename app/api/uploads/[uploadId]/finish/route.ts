@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 
+import { finishUpload } from "@/lib/avatars/finish-upload";
 import { uploadIdSchema } from "@/lib/avatars/schemas";
-import { finishUpload } from "@/lib/avatars/uploads";
 import { userRoute } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";
 

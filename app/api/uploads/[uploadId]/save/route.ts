@@ -1,6 +1,6 @@
 import { after, NextResponse } from "next/server";
 
-import { saveAvatar } from "@/lib/avatars/avatars";
+import { saveAvatar } from "@/lib/avatars/save";
 import { saveSchema, uploadIdSchema } from "@/lib/avatars/schemas";
 import { parseJsonBody, userRoute } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";

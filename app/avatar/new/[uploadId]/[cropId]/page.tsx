@@ -1,8 +1,8 @@
 import { SaveStep } from "@/components/save-step";
 import { StepError } from "@/components/step-error";
 import { WizardSteps } from "@/components/wizard-steps";
+import { getCrop } from "@/lib/avatars/crop";
 import { avatarIdSchema, uploadIdSchema } from "@/lib/avatars/schemas";
-import { getCrop } from "@/lib/avatars/uploads";
 import { requireUserPage } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 

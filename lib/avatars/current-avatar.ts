@@ -1,0 +1,33 @@
+import "server-only";
+
+import { currentAvatarKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { getObjectJson, putJson } from "@/lib/storage/objects";
+
+import type { AvatarView } from "./api-types";
+import { avatarView } from "./avatar-view";
+import { renditionUrl } from "./image-urls";
+import { currentAvatarRecordSchema, type CurrentAvatarRecord } from "./schemas";
+
+/** Which saved avatar is the user's current one: a small record in S3 that names it. */
+
+export async function readCurrent(userId: string): Promise<CurrentAvatarRecord | null> {
+  const parsed = currentAvatarRecordSchema.safeParse(await getObjectJson(currentAvatarKey(userId)));
+  return parsed.success ? parsed.data : null;
+}
+
+export async function writeCurrent(userId: string, avatarId: string): Promise<void> {
+  const record: CurrentAvatarRecord = { version: 1, avatarId, sizes: [...RENDITION_SIZES], updatedAt: new Date().toISOString() };
+  await putJson(currentAvatarKey(userId), record);
+}
+
+export async function getCurrentAvatar(userId: string): Promise<AvatarView | null> {
+  const record = await readCurrent(userId);
+  if (!record) return null;
+  return avatarView(userId, record.avatarId, true);
+}
+
+/** Where the stable per-user URL redirects: the current rendition of that size, or null. */
+export async function currentRenditionUrl(userId: string, size: RenditionSize): Promise<string | null> {
+  const record = await readCurrent(userId);
+  return record ? renditionUrl(userId, record.avatarId, size) : null;
+}

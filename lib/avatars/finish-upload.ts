@@ -1,0 +1,51 @@
+import "server-only";
+
+import { getEnv } from "@/lib/env";
+import { AppError, type ErrorCode } from "@/lib/errors";
+import { withImageSlot } from "@/lib/images/image-jobs";
+import { describeOverLimit } from "@/lib/images/formats";
+import { inspectImage, makePreview } from "@/lib/images/pipeline";
+import { originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";
+import { deletePrefix, getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
+
+import type { ReadyUpload } from "./api-types";
+import { toPreviewMetadata } from "./preview-metadata";
+import { readyState, readyUpload } from "./upload-state";
+
+const REJECTED_FILE = new Set<ErrorCode>(["file_too_large", "not_an_image", "image_too_large", "corrupt_image"]);
+
+/**
+ * Called by the browser once S3 accepted its POST. Re-checks everything an S3 that ignores POST
+ * policies would let through (size, real type, pixel count, completeness); a file that fails is
+ * deleted, so nothing half-usable is left behind. Idempotent: a retry returns the same state.
+ */
+export async function finishUpload(userId: string, uploadId: string): Promise<ReadyUpload> {
+  const existing = await readyState(userId, uploadId);
+  if (existing) return existing;
+
+  const env = getEnv();
+  const key = originalKey(userId, uploadId);
+  const head = await headObject(key);
+  if (!head) throw new AppError("upload_not_found", "We did not receive that upload. Please upload the picture again.");
+  try {
+    if (head.size > env.UPLOAD_MAX_BYTES) {
+      throw new AppError("file_too_large", `The file ${describeOverLimit(head.size, env.UPLOAD_MAX_BYTES)}`);
+    }
+    if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
+    // The original is downloaded inside the job slot: only running jobs hold one (up to
+    // UPLOAD_MAX_BYTES each), so IMAGE_JOBS_MAX bounds this instance's memory however many wait.
+    const { size, image, preview } = await withImageSlot(async () => {
+      const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
+      if (!bytes) throw new AppError("upload_not_found");
+      return { size: bytes.length, image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS), preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS) };
+    });
+    const metadata = toPreviewMetadata({ displayed: image.displayed, format: image.format, bytes: size, preview: preview.size });
+    await putObject(previewKey(userId, uploadId), preview.data, { contentType: "image/webp", cacheControl: "private, max-age=3600", metadata });
+    // What was just written is the state: no need to read it back from S3.
+    return await readyUpload(userId, uploadId, metadata);
+  } catch (error) {
+    // Only a file that is itself bad is deleted; "busy" or "storage down" leaves it for a retry.
+    if (error instanceof AppError && REJECTED_FILE.has(error.code)) await deletePrefix(uploadPrefix(userId, uploadId));
+    throw error;
+  }
+}

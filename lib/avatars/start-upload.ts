@@ -1,0 +1,32 @@
+import "server-only";
+
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { describeOverLimit } from "@/lib/images/formats";
+import { newUploadId, originalKey } from "@/lib/storage/keys";
+import { presignPost } from "@/lib/storage/objects";
+
+import type { StartedUpload } from "./api-types";
+import type { StartUploadInput } from "./schemas";
+import { admitUploadStart } from "./upload-quota";
+
+/**
+ * Step 1 of the wizard: a presigned POST for one new upload under the caller's own prefix. The
+ * browser sends the file straight to S3; S3 holds every byte and every fact, so any instance can
+ * run any later step.
+ */
+export async function startUpload(userId: string, input: StartUploadInput): Promise<StartedUpload> {
+  const maxBytes = getEnv().UPLOAD_MAX_BYTES;
+  if (input.size > maxBytes) {
+    throw new AppError("file_too_large", `The file ${describeOverLimit(input.size, maxBytes)}`);
+  }
+  const uploadId = newUploadId();
+  await admitUploadStart(userId, uploadId);
+  const post = await presignPost(originalKey(userId, uploadId), {
+    contentType: input.contentType,
+    // The browser knows the file's exact size; S3 then refuses anything larger than announced.
+    maxBytes: input.size,
+    expiresIn: getEnv().UPLOAD_URL_TTL_SECONDS,
+  });
+  return { uploadId, post, maxBytes };
+}
