@@ -9,10 +9,22 @@ const processEnvRule = {
   ],
 };
 
+// Dependencies point one way: tests, e2e, bench and scripts use the product, never the reverse.
+// (Unit tests beside the code are tests: they may use the test harness.)
+const notFromTooling = {
+  group: ["@/test/**", "@/e2e/**", "@/bench/**", "@/scripts/**"],
+  message: "The product does not import tests, e2e, bench or scripts; they import it.",
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
   globalIgnores([".next/**", "node_modules/**", ".data/**", "bench/tmp/**", ".cache/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  {
+    files: ["lib/**", "proxy.ts", "instrumentation.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [notFromTooling] }] },
+  },
   {
     files: ["app/**", "components/**"],
     rules: {
@@ -22,6 +34,7 @@ export default defineConfig([
           patterns: [
             { group: ["@aws-sdk/*"], message: "Pages and route handlers call lib/; only lib/storage talks to S3." },
             { group: ["sharp"], message: "Pages and route handlers call lib/; only lib/images uses sharp." },
+            notFromTooling,
           ],
         },
       ],
