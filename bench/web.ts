@@ -20,7 +20,8 @@ import { gzipSync } from "node:zlib";
 import sharp from "sharp";
 
 import { scaleCropToOriginal } from "@/lib/images/crop-geometry";
-import { cropImage, inspectImage } from "@/lib/images/pipeline";
+import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
+import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 
 import { loadInput, type InputSpec } from "./inputs";
 import { INPUT_CACHE } from "./prepare";
@@ -345,7 +346,8 @@ async function mappingCheck(original: Buffer, preview: Buffer, previewSize: { wi
     Math.abs(originalRect.top + originalRect.height - exact.bottom),
   );
   const info = await inspectImage(original, MAX_PIXELS);
-  const fromOriginal = await cropImage(original, info, { ...originalRect, rotation: 0 }, MAX_PIXELS);
+  const renditions = await cropToRenditions(original, info, { ...originalRect, rotation: 0 }, MAX_PIXELS, [CROP_OUTPUT_SIDE]);
+  const fromOriginal = renditions.get(CROP_OUTPUT_SIDE)!;
   const fromPreview = await sharp(preview).extract(previewRect).png().toBuffer();
   const side = 64;
   const read = (input: Buffer) => sharp(input).resize(side, side, { fit: "fill" }).removeAlpha().raw().toBuffer();
