@@ -4,7 +4,8 @@ import { formatLoad, type Load, type MachineFacts } from "./machine";
 import type { ConcurrencyResult, RssResult } from "./probe";
 import { formatBytes, formatMs, formatRatio, median, p95 } from "./stats";
 import type { CaseKey, Samples } from "./timed";
-import { BOXES, WAY_LABELS, WAYS, type BoxKind, type Way } from "./ways";
+import { BOXES, type BoxKind } from "./crop-boxes";
+import { WAY_LABELS, WAYS, type Way } from "./ways";
 import type { WebResults } from "./web";
 
 export type Results = {

@@ -22,7 +22,11 @@ import { renderReport, type Results } from "./report";
 import { appEnvironment, startBenchS3 } from "./s3";
 import { median, p95, rotate } from "./stats";
 import { runTimed } from "./timed";
-import { BOXES, CONVERT, cropBox, disposeContext, floorWay, naiveWay, newContext, WAY_LABELS, WAYS, type PreparedInput } from "./ways";
+import { disposeContext, newContext, type PreparedInput } from "./context";
+import { BOX_SHARE, BOXES, cropBox } from "./crop-boxes";
+import { WAY_LABELS, WAYS } from "./ways";
+import { floorWay, naiveWay } from "./ways/in-memory";
+import { CONVERT } from "./ways/temp-files";
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const RESULTS = path.join(HERE, "results");
@@ -81,10 +85,7 @@ function writeOutputs(results: Results): string {
       title: "Crop + save, server side: time per operation",
       subtitle: `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, sharp ${machine.sharp} / libvips ${machine.libvips}; ${used.iterations} iterations (${results.mode})`,
       categories: results.inputs.map((input) => ({ id: input.id, label: input.label })),
-      boxes: [
-        { box: "small", label: "Small crop box (15% of the short side)" },
-        { box: "large", label: "Large crop box (90% of the short side)" },
-      ],
+      boxes: BOXES.map((box) => ({ box, label: `${box[0]!.toUpperCase()}${box.slice(1)} crop box (${Math.round(BOX_SHARE[box] * 100)}% of the short side)` })),
       series: WAYS.map((way) => ({ way, label: WAY_LABELS[way], color: WAY_COLORS[way], dashed: way === "naive" })),
       value: (category, box, way) => {
         const samples = results.timing.crop[`${category}/${box}`]?.[way];

@@ -19,6 +19,7 @@ import { gzipSync } from "node:zlib";
 
 import sharp from "sharp";
 
+import { getEnv } from "@/lib/env";
 import { scaleCropToOriginal } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
@@ -26,7 +27,6 @@ import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { loadInput, type InputSpec } from "./inputs";
 import { INPUT_CACHE } from "./prepare";
 import { appEnvironment } from "./s3";
-import { MAX_PIXELS } from "./ways";
 
 /** The app to build: this repository (BENCH_APP_ROOT names another checkout). */
 const ROOT = process.env.BENCH_APP_ROOT ?? path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -345,8 +345,9 @@ async function mappingCheck(original: Buffer, preview: Buffer, previewSize: { wi
     Math.abs(originalRect.left + originalRect.width - exact.right),
     Math.abs(originalRect.top + originalRect.height - exact.bottom),
   );
-  const info = await inspectImage(original, MAX_PIXELS);
-  const renditions = await cropToRenditions(original, info, { ...originalRect, rotation: 0 }, MAX_PIXELS, [CROP_OUTPUT_SIDE]);
+  const maxPixels = getEnv().IMAGE_MAX_PIXELS;
+  const info = await inspectImage(original, maxPixels);
+  const renditions = await cropToRenditions(original, info, { ...originalRect, rotation: 0 }, maxPixels, [CROP_OUTPUT_SIDE]);
   const fromOriginal = renditions.get(CROP_OUTPUT_SIDE)!;
   const fromPreview = await sharp(preview).extract(previewRect).png().toBuffer();
   const side = 64;
