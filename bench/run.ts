@@ -16,6 +16,7 @@ import { meanDifference } from "@/test/support/images";
 import { renderChart, WAY_COLORS } from "./chart";
 import { INPUTS } from "./inputs";
 import { formatLoad, loadAverage, machineFacts, type Load } from "./machine";
+import { PIXEL_CHECK_SIDE } from "./pixel-check";
 import { benchUser, ensureBucket, prepareInput } from "./prepare";
 import type { ConcurrencyResult, RssResult } from "./probe";
 import { renderReport, type Results } from "./report";
@@ -144,7 +145,7 @@ async function main() {
     for (const input of prepared)
       for (const box of BOXES) {
         const crop = cropBox(input.spec, box);
-        results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop));
+        results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop), PIXEL_CHECK_SIDE);
       }
 
     log(`timed: ${ways.map((way) => WAY_LABELS[way]).join(", ")}; every case, ways interleaved`);
