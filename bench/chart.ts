@@ -3,7 +3,8 @@
  * box, time per operation by input picture for every way, median as a bar and p95 as a whisker, on a
  * logarithmic axis (the ways differ by an order of magnitude).
  */
-import type { BoxKind, Way } from "./ways";
+import type { BoxKind } from "./crop-boxes";
+import type { Way } from "./ways";
 
 export type ChartSeries = { way: Way; label: string; color: string; dashed?: boolean };
 export type ChartPoint = { median: number; p95: number };

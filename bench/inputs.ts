@@ -122,13 +122,15 @@ function clamp(value: number): number {
   return value < 0 ? 0 : value > 255 ? 255 : value;
 }
 
+/** What a camera or phone writes: quality 90, 4:2:0 chroma subsampling, baseline. */
+export const CAMERA_JPEG = { quality: 90, chromaSubsampling: "4:2:0", mozjpeg: false } as const;
+
 async function encode(spec: InputSpec, seed: number): Promise<Buffer> {
   const raw = photoPixels(spec.width, spec.height, seed);
   const image = sharp(raw, { raw: { width: spec.width, height: spec.height, channels: 3 } });
   switch (spec.format) {
     case "jpeg":
-      // What a camera or phone writes: quality 90, 4:2:0 chroma subsampling, baseline.
-      return image.jpeg({ quality: 90, chromaSubsampling: "4:2:0", mozjpeg: false }).toBuffer();
+      return image.jpeg(CAMERA_JPEG).toBuffer();
     case "png":
       return image.png({ compressionLevel: 6 }).toBuffer();
     case "webp":

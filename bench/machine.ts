@@ -5,7 +5,7 @@ import os from "node:os";
 
 import sharp from "sharp";
 
-import { CONVERT } from "./ways";
+import { CONVERT } from "./ways/temp-files";
 
 export type MachineFacts = {
   cpuModel: string;

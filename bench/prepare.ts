@@ -10,7 +10,7 @@ import { newUploadId, originalKey, previewKey } from "@/lib/storage/keys";
 import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
 
 import { INPUTS, loadInput, type InputSpec } from "./inputs";
-import type { PreparedInput } from "./ways";
+import type { PreparedInput } from "./context";
 
 export const BENCH_TMP = path.resolve(path.dirname(new URL(import.meta.url).pathname), "tmp");
 export const INPUT_CACHE = path.join(BENCH_TMP, "inputs");

@@ -13,26 +13,16 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { isAppError } from "@/lib/errors";
+import type { CropRequest } from "@/lib/images/crop-geometry";
 
+import { disposeContext, makeReadyUpload, newContext, type Context, type PreparedInput } from "./context";
+import { CONCURRENCY_BOX, cropBox, type BoxKind } from "./crop-boxes";
 import { benchUser, inputSpec, loadPreparedInput } from "./prepare";
 import { median, p95 } from "./stats";
-import {
-  appWay,
-  articleWay,
-  convertArguments,
-  CONVERT,
-  cropBox,
-  disposeContext,
-  floorWay,
-  imagemagickWay,
-  makeReadyUpload,
-  naiveAppWay,
-  naiveWay,
-  newContext,
-  WAYS,
-  type BoxKind,
-  type Way,
-} from "./ways";
+import { WAYS, type Way } from "./ways";
+import { appWay, naiveAppWay } from "./ways/app";
+import { floorWay, naiveWay } from "./ways/in-memory";
+import { articleWay, CONVERT, convertArguments, imagemagickWay } from "./ways/temp-files";
 
 const run = promisify(execFile);
 
@@ -88,13 +78,33 @@ function peakRss(): number {
 }
 
 /** Peak RSS of GNU time's child: convert's own memory (KB in %M). */
-async function convertPeakRss(input: Awaited<ReturnType<typeof loadPreparedInput>>, box: BoxKind, scratch: string): Promise<number> {
+async function convertPeakRss(input: PreparedInput, box: BoxKind, scratch: string): Promise<number> {
   const original = path.join(scratch, `original.${input.spec.format}`);
   writeFileSync(original, input.bytes);
   const { stderr } = await run("/usr/bin/time", ["-f", "maxrss=%M", CONVERT, ...convertArguments(original, cropBox(input.spec, box), (name) => path.join(scratch, name))]);
   const match = /maxrss=(\d+)/.exec(stderr);
   if (!match) throw new Error(`no maxrss in: ${stderr}`);
   return Number(match[1]) * 1024;
+}
+
+/** One operation of a way whose pixels are in this process (ImageMagick's are in convert). */
+async function runInProcess(way: Exclude<Way, "imagemagick">, context: Context, input: PreparedInput, crop: CropRequest, uploadId: string | undefined): Promise<void> {
+  switch (way) {
+    case "app":
+      return (await appWay(context, uploadId!, crop)).afterResponse;
+    case "naiveApp":
+      return (await naiveAppWay(context, uploadId!, crop)).afterResponse;
+    case "floor":
+      return void (await floorWay(input.bytes, crop));
+    case "naive":
+      return void (await naiveWay(input.bytes, crop));
+    case "article":
+      return articleWay(context, input, crop);
+    default: {
+      const unknown: never = way;
+      throw new Error(`no peak-RSS run for way ${String(unknown)}`);
+    }
+  }
 }
 
 async function rss(way: Way, inputId: string, box: BoxKind, repeats: number): Promise<RssResult> {
@@ -112,13 +122,7 @@ async function rss(way: Way, inputId: string, box: BoxKind, repeats: number): Pr
       return { way, input: inputId, box, baselineRss, peakRss: peak, note: "convert process alone (GNU time %M)" };
     }
     const baselineRss = process.memoryUsage.rss();
-    for (let i = 0; i < repeats; i++) {
-      if (way === "app") await (await appWay(context, uploads[i]!, crop)).afterResponse;
-      else if (way === "naiveApp") await (await naiveAppWay(context, uploads[i]!, crop)).afterResponse;
-      else if (way === "floor") await floorWay(input.bytes, crop);
-      else if (way === "naive") await naiveWay(input.bytes, crop);
-      else await articleWay(context, input, crop);
-    }
+    for (let i = 0; i < repeats; i++) await runInProcess(way, context, input, crop, uploads[i]);
     return { way, input: inputId, box, baselineRss, peakRss: peakRss() };
   } finally {
     disposeContext(context);
@@ -135,7 +139,7 @@ async function concurrency(workers: number, inputId: string, operations: number)
   const input = await loadPreparedInput(inputSpec(inputId));
   const context = newContext(benchUser(`concurrency-${workers}`));
   try {
-    const crop = cropBox(input.spec, "large");
+    const crop = cropBox(input.spec, CONCURRENCY_BOX);
     // One untimed operation first: JIT, libvips start-up and the S3 connection are not counted.
     await (await appWay(context, await makeReadyUpload(context, input), crop)).afterResponse;
     const uploads: string[] = [];

@@ -16,13 +16,18 @@ import { meanDifference } from "@/test/harness/images";
 import { renderChart, WAY_COLORS } from "./chart";
 import { INPUTS } from "./inputs";
 import { formatLoad, loadAverage, machineFacts, type Load } from "./machine";
+import { PIXEL_CHECK_SIDE } from "./pixel-check";
 import { benchUser, ensureBucket, prepareInput } from "./prepare";
 import type { ConcurrencyResult, RssResult } from "./probe";
 import { renderReport, type Results } from "./report";
 import { appEnvironment, startBenchS3 } from "./s3";
 import { median, p95, rotate } from "./stats";
 import { runTimed } from "./timed";
-import { BOXES, CONVERT, cropBox, disposeContext, floorWay, naiveWay, newContext, WAY_LABELS, WAYS, type PreparedInput } from "./ways";
+import { disposeContext, newContext, type PreparedInput } from "./context";
+import { BOX_SHARE, BOXES, cropBox } from "./crop-boxes";
+import { WAY_LABELS, WAYS } from "./ways";
+import { floorWay, naiveWay } from "./ways/in-memory";
+import { CONVERT } from "./ways/temp-files";
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const RESULTS = path.join(HERE, "results");
@@ -81,10 +86,7 @@ function writeOutputs(results: Results): string {
       title: "Crop + save, server side: time per operation",
       subtitle: `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, sharp ${machine.sharp} / libvips ${machine.libvips}; ${used.iterations} iterations (${results.mode})`,
       categories: results.inputs.map((input) => ({ id: input.id, label: input.label })),
-      boxes: [
-        { box: "small", label: "Small crop box (15% of the short side)" },
-        { box: "large", label: "Large crop box (90% of the short side)" },
-      ],
+      boxes: BOXES.map((box) => ({ box, label: `${box[0]!.toUpperCase()}${box.slice(1)} crop box (${Math.round(BOX_SHARE[box] * 100)}% of the short side)` })),
       series: WAYS.map((way) => ({ way, label: WAY_LABELS[way], color: WAY_COLORS[way], dashed: way === "naive" })),
       value: (category, box, way) => {
         const samples = results.timing.crop[`${category}/${box}`]?.[way];
@@ -143,7 +145,7 @@ async function main() {
     for (const input of prepared)
       for (const box of BOXES) {
         const crop = cropBox(input.spec, box);
-        results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop));
+        results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop), PIXEL_CHECK_SIDE);
       }
 
     log(`timed: ${ways.map((way) => WAY_LABELS[way]).join(", ")}; every case, ways interleaved`);

@@ -25,6 +25,8 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GB`;
 }
 
+export const formatMiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
 export function formatRatio(ratio: number): string {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "–";
 }

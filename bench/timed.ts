@@ -7,24 +7,13 @@ import { finishUpload } from "@/lib/avatars/finish-upload";
 import { deletePrefix, putObject } from "@/lib/storage/objects";
 import { newUploadId, originalKey, uploadPrefix } from "@/lib/storage/keys";
 
+import { makeReadyUpload, type Context, type PreparedInput } from "./context";
+import { BOXES, cropBox, type BoxKind } from "./crop-boxes";
 import { rotate } from "./stats";
-import {
-  appWay,
-  articleWay,
-  BOXES,
-  cropBox,
-  floorWay,
-  imagemagickWay,
-  makeReadyUpload,
-  naiveAppWay,
-  naiveWay,
-  WAYS,
-  type AppResult,
-  type BoxKind,
-  type Context,
-  type PreparedInput,
-  type Way,
-} from "./ways";
+import { WAYS, type Way } from "./ways";
+import { appWay, naiveAppWay, type AppResult } from "./ways/app";
+import { floorWay, naiveWay } from "./ways/in-memory";
+import { articleWay, imagemagickWay } from "./ways/temp-files";
 
 export type CaseKey = `${string}/${BoxKind}`;
 export type Samples = {

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
 
-import { transformedSize, type QuarterTurn } from "./crop-geometry";
+import { transformedSize, type CropRequest, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
-import { cropImage, describeImage, inspectImage } from "./pipeline";
+import { cropToRenditions, describeImage, inspectImage, type InspectedImage } from "./pipeline";
 
 /**
  * The crop path that shrinks while decoding (JPEG crops at least 3× the output side, WebP crops at
@@ -14,6 +14,11 @@ import { cropImage, describeImage, inspectImage } from "./pipeline";
 
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
+
+/** The crop as one CROP_OUTPUT_SIDE square WebP: the largest rendition, made alone. */
+async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
+  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
+}
 
 describe("crop with shrink-on-load (large crops of JPEG and WebP)", () => {
   let upright: Buffer;

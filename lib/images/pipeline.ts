@@ -111,7 +111,7 @@ export type CroppedSquare = { data: Buffer; raw: { width: number; height: number
  * computes only the pixels of that square, from a picture decoded at a fraction of its size. The
  * square's edges land within one output pixel of the region's (rounding): the same picture.
  */
-export async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<CroppedSquare> {
+async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<CroppedSquare> {
   const transform = displayTransform(image.orientation, crop.rotation);
   const stored = toStoredRect(crop, image.stored, transform);
   const region = {
@@ -182,11 +182,6 @@ export async function cropToRenditions<S extends number>(
   onEncoded?: (size: S, data: Buffer) => void,
 ): Promise<Map<S, Buffer>> {
   return encodeRenditions(await cropSquare(bytes, image, crop, maxPixels), sizes, onEncoded);
-}
-
-/** The crop as one CROP_OUTPUT_SIDE square WebP (the largest rendition). */
-export async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
-  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
 }
 
 /** Dimensions and format of an encoded picture (tests and checks). */

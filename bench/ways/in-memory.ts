@@ -1,0 +1,37 @@
+/** The floor and the naive way: sharp work alone, on bytes already in memory (no S3, no limiter). */
+import sharp from "sharp";
+
+import { getEnv } from "@/lib/env";
+import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
+import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
+import { cropToRenditions, encodeRenditions, inspectImage, type CroppedSquare } from "@/lib/images/pipeline";
+import { RENDITION_SIZES } from "@/lib/storage/keys";
+
+/** The floor: the app's transforms (inspectImage, cropToRenditions) with the bytes already in memory. */
+export async function floorWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
+  const maxPixels = getEnv().IMAGE_MAX_PIXELS;
+  const info = await inspectImage(bytes, maxPixels);
+  const renditions = await cropToRenditions(bytes, info, crop, maxPixels, RENDITION_SIZES);
+  return renditions.get(CROP_OUTPUT_SIDE)!;
+}
+
+/**
+ * The naive pipeline: decode at full resolution (no shrink-on-load), crop, shrink, to the raw
+ * square the app's own encoders (encodeRenditions) take, so only the decoding strategy differs.
+ * Upright inputs, no turn.
+ */
+export async function naiveSquare(bytes: Buffer, rect: Rect): Promise<CroppedSquare> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: getEnv().IMAGE_MAX_PIXELS, failOn: "error", sequentialRead: true })
+    .autoOrient()
+    .extract(rect)
+    .resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" })
+    .toColourspace("srgb")
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, raw: { width: info.width, height: info.height, channels: info.channels }, transform: { flop: false, rotate: 0 } };
+}
+
+export async function naiveWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
+  const renditions = await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES);
+  return renditions.get(CROP_OUTPUT_SIDE)!;
+}

@@ -1,0 +1,59 @@
+/** A client that does what the browser does, over HTTP: cookies kept, the development sign-in. */
+import type { ChildProcess } from "node:child_process";
+
+export class Client {
+  private readonly cookies = new Map<string, string>();
+  constructor(readonly origin: string) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  cookieList(): { name: string; value: string }[] {
+    return [...this.cookies].map(([name, value]) => ({ name, value }));
+  }
+
+  private keep(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(";")[0] ?? "";
+      const at = pair.indexOf("=");
+      if (at > 0) this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  }
+
+  async request(pathname: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { cookie: this.cookieHeader(), origin: this.origin };
+    let body: string | undefined;
+    if (init.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(init.json);
+    } else if (init.form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(`${this.origin}${pathname}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
+    this.keep(response);
+    return response;
+  }
+
+  async signIn(name: string): Promise<void> {
+    const { csrfToken } = (await (await this.request("/api/auth/csrf")).json()) as { csrfToken: string };
+    const response = await this.request("/api/auth/callback/dev", { form: { csrfToken, name, json: "true" } });
+    await response.arrayBuffer();
+    if (response.status >= 400) throw new Error(`sign-in answered ${response.status}`);
+  }
+}
+
+export async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${origin}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${origin}/api/health did not answer 200 within ${timeoutMs} ms`);
+}
