@@ -11,13 +11,19 @@
  */
 import { spawn } from "node:child_process";
 
+import type { StartedUpload } from "@/lib/avatars/api-types";
+import { presignedPostForm } from "@/lib/client/upload-to-s3";
+import { waitForHealthy } from "@/test/harness/http";
+import { closedPort } from "@/test/harness/ports";
+import { isRunning } from "@/test/harness/processes";
+
 import { loadInput, type InputSpec } from "./inputs";
 import { INPUT_CACHE } from "./prepare";
 import { appEnvironment } from "./s3";
 import { browserPages, CROP_PAGE, EMPTY_PAGE, type PageJs } from "./web/browser-pages";
 import { productionBuild, type BuildInfo } from "./web/build";
-import { Client, waitForHealth } from "./web/client";
-import { countingProxy, freePort, type Proxy } from "./web/counting-proxy";
+import { Client } from "./web/client";
+import { countingProxy, type Proxy } from "./web/counting-proxy";
 import { mappingCheck } from "./web/mapping-check";
 import { EMPTY_ROUTE, routeJavaScript, WIZARD_ROUTES, type RouteJs } from "./web/route-js";
 
@@ -76,14 +82,12 @@ async function uploadThroughApp(client: Client, appProxy: Proxy, s3Proxy: Proxy,
   const s3Before = { ...s3Proxy.counter };
   const presign = await client.request("/api/uploads", { json: { contentType, size: bytes.length } });
   if (presign.status !== 201) throw new Error(`presign answered ${presign.status}: ${await presign.text()}`);
-  const { uploadId, post } = (await presign.json()) as { uploadId: string; post: { url: string; fields: Record<string, string> } };
+  const { uploadId, post } = (await presign.json()) as StartedUpload;
   // The browser's POST goes to S3 itself, not through the app (nor through the app's S3 proxy).
   const url = new URL(post.url);
   const direct = new URL(url.pathname + url.search, s3Direct).toString();
-  const form = new FormData();
-  for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
-  form.append("file", new Blob([new Uint8Array(bytes)], { type: contentType }), "upload");
-  const encoded = new Response(form);
+  // Encoded here, so the POST has a Content-Length like a browser's (not a chunked stream).
+  const encoded = new Response(presignedPostForm(post.fields, new Blob([new Uint8Array(bytes)], { type: contentType }), "upload"));
   const formBody = Buffer.from(await encoded.arrayBuffer());
   const s3 = await fetch(direct, { method: "POST", body: formBody, headers: { "content-type": encoded.headers.get("content-type")! } });
   await s3.arrayBuffer();
@@ -109,7 +113,7 @@ export async function measureWeb(options: { s3Endpoint: string; log: Log; previe
   const build = productionBuild(log);
   const s3Port = Number(new URL(options.s3Endpoint).port);
   const s3Proxy = await countingProxy(s3Port);
-  const appPort = await freePort();
+  const appPort = await closedPort();
   const appProxy = await countingProxy(appPort);
   const env = {
     ...process.env,
@@ -129,7 +133,7 @@ export async function measureWeb(options: { s3Endpoint: string; log: Log; previe
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
-    await waitForHealth(`http://127.0.0.1:${appPort}`, app, 60_000);
+    await waitForHealthy({ url: `http://127.0.0.1:${appPort}`, get running() { return isRunning(app); } }, 60_000);
     const client = new Client(appProxy.origin);
     const signInBefore = { ...appProxy.counter };
     await client.signIn("bench-user");

@@ -1,5 +1,5 @@
 /** The browser-side sections: bytes through the app in step 1, what the crop step downloads, the wizard's JavaScript. */
-import { finishUpload } from "@/lib/avatars/uploads";
+import { finishUpload } from "@/lib/avatars/finish-upload";
 import { scaleCropToOriginal } from "@/lib/images/crop-geometry";
 
 import { PIXEL_CHECK_SIDE, SAME_PICTURE_BELOW } from "../pixel-check";

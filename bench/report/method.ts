@@ -1,8 +1,8 @@
 /** The "What is measured" section: the ways, the app's S3 round trips, and the inputs. */
 import path from "node:path";
 
-import { saveAvatar } from "@/lib/avatars/avatars";
-import { cropUpload } from "@/lib/avatars/uploads";
+import { saveAvatar } from "@/lib/avatars/save";
+import { cropUpload } from "@/lib/avatars/crop";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { RENDITION_SIZES } from "@/lib/storage/keys";

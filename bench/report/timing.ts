@@ -1,5 +1,5 @@
 /** The "Time per operation" section: every way on every case, the ratios between them, and step 1's finishUpload. */
-import { finishUpload } from "@/lib/avatars/uploads";
+import { finishUpload } from "@/lib/avatars/finish-upload";
 
 import { BOXES } from "../crop-boxes";
 import { PIXEL_CHECK_SIDE, SAME_PICTURE_BELOW } from "../pixel-check";

@@ -1,6 +1,6 @@
 /** The app's way and the app's way with the naive crop: the use cases, against S3 over HTTP, job limiter included. */
-import { saveAvatar, type RunAfterResponse } from "@/lib/avatars/avatars";
-import { cropUpload } from "@/lib/avatars/uploads";
+import { saveAvatar, type RunAfterResponse } from "@/lib/avatars/save";
+import { cropUpload } from "@/lib/avatars/crop";
 import { getEnv } from "@/lib/env";
 import type { CropRequest } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
@@ -36,7 +36,7 @@ export async function appWay(context: Context, uploadId: string, crop: CropReque
 }
 
 /**
- * cropUpload's steps (lib/avatars/uploads.ts: HEAD preview while the original downloads, each
+ * cropUpload's steps (lib/avatars/crop.ts: HEAD preview while the original downloads, each
  * rendition PUT as soon as it is encoded) with naiveSquare in place of the app's crop, then the
  * real saveAvatar. Upright inputs and valid crops only, so none of cropUpload's checks are repeated.
  */

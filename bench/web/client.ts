@@ -1,6 +1,4 @@
 /** A client that does what the browser does, over HTTP: cookies kept, the development sign-in. */
-import type { ChildProcess } from "node:child_process";
-
 export class Client {
   private readonly cookies = new Map<string, string>();
   constructor(readonly origin: string) {}
@@ -42,18 +40,4 @@ export class Client {
     await response.arrayBuffer();
     if (response.status >= 400) throw new Error(`sign-in answered ${response.status}`);
   }
-}
-
-export async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${origin}/api/health did not answer 200 within ${timeoutMs} ms`);
 }

@@ -1,11 +1,11 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
+import { cropImage, describeImage, meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
 
-import { transformedSize, type CropRequest, type QuarterTurn } from "./crop-geometry";
+import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
-import { cropToRenditions, describeImage, inspectImage, type InspectedImage } from "./pipeline";
+import { inspectImage } from "./pipeline";
 
 /**
  * The crop path that shrinks while decoding (JPEG crops at least 3× the output side, WebP crops at
@@ -15,10 +15,6 @@ import { cropToRenditions, describeImage, inspectImage, type InspectedImage } fr
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
 
-/** The crop as one CROP_OUTPUT_SIDE square WebP: the largest rendition, made alone. */
-async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
-  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
-}
 
 describe("crop with shrink-on-load (large crops of JPEG and WebP)", () => {
   let upright: Buffer;

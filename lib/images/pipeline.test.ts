@@ -4,19 +4,15 @@ import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
+import { cropImage, describeImage, meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
 
-import { transformedSize, type CropRequest, type QuarterTurn } from "./crop-geometry";
+import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
-import { cropToRenditions, describeImage, inspectImage, makePreview, type InspectedImage } from "./pipeline";
+import { cropToRenditions, inspectImage, makePreview } from "./pipeline";
 
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
 
-/** The crop as one CROP_OUTPUT_SIDE square WebP: the largest rendition, made alone. */
-async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
-  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
-}
 
 describe("crop under every EXIF orientation and rotation (generated pictures)", () => {
   let upright: Buffer;

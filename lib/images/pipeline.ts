@@ -183,9 +183,3 @@ export async function cropToRenditions<S extends number>(
 ): Promise<Map<S, Buffer>> {
   return encodeRenditions(await cropSquare(bytes, image, crop, maxPixels), sizes, onEncoded);
 }
-
-/** Dimensions and format of an encoded picture (tests and checks). */
-export async function describeImage(bytes: Buffer): Promise<{ format?: string; width?: number; height?: number; hasExif: boolean; hasIcc: boolean }> {
-  const m = await sharp(bytes).metadata();
-  return { format: m.format, width: m.width, height: m.height, hasExif: Boolean(m.exif), hasIcc: Boolean(m.icc) };
-}

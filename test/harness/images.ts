@@ -1,7 +1,8 @@
 import sharp from "sharp";
 
-import { exifTransform } from "@/lib/images/crop-geometry";
+import { exifTransform, type CropRequest } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
+import { cropToRenditions, type InspectedImage } from "@/lib/images/pipeline";
 
 /**
  * Test pictures made on the fly (no binaries in the repo): photo-like noise over an asymmetric
@@ -70,4 +71,15 @@ export async function referenceCrop(input: Buffer, rotation: 0 | 90 | 180 | 270,
     .resize(CROP_OUTPUT_SIDE, CROP_OUTPUT_SIDE, { fit: "fill" })
     .png()
     .toBuffer();
+}
+
+/** Dimensions and format of an encoded picture. */
+export async function describeImage(bytes: Buffer): Promise<{ format?: string; width?: number; height?: number; hasExif: boolean; hasIcc: boolean }> {
+  const m = await sharp(bytes).metadata();
+  return { format: m.format, width: m.width, height: m.height, hasExif: Boolean(m.exif), hasIcc: Boolean(m.icc) };
+}
+
+/** The app's crop as one CROP_OUTPUT_SIDE square WebP: the largest rendition, made alone. */
+export async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
+  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
 }

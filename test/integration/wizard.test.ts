@@ -8,10 +8,9 @@ import { deleteAvatar, listAvatars, selectAvatar } from "@/lib/avatars/history";
 import { saveAvatar } from "@/lib/avatars/save";
 import { startUpload } from "@/lib/avatars/start-upload";
 import { getUploadState } from "@/lib/avatars/upload-state";
-import { describeImage } from "@/lib/images/pipeline";
 import { historyPrefix, originalKey, previewKey, renditionKey, RENDITION_SIZES, uploadPrefix } from "@/lib/storage/keys";
 import { headObject, listKeys, putObject } from "@/lib/storage/objects";
-import { photoLike, withOrientation } from "@/test/harness/images";
+import { describeImage, photoLike, withOrientation } from "@/test/harness/images";
 
 import { ensureBucket, newTestUser, postToS3 } from "./helpers";
 
