@@ -3,6 +3,8 @@
  * puts it on its own scripts); the only other origins are S3's, for the upload POST (connect-src)
  * and the presigned or CDN pictures (img-src). Pages may not be framed by anyone.
  */
+import { bucketUrl, endpointOrigin, type BucketAddress } from "@/lib/storage/bucket-url";
+
 export function contentSecurityPolicy(input: { nonce: string; s3Origins: string[]; imageOrigins: string[]; development: boolean }): string {
   const s3 = input.s3Origins.join(" ");
   const images = [...new Set([...input.s3Origins, ...input.imageOrigins])].join(" ");
@@ -24,10 +26,6 @@ export function contentSecurityPolicy(input: { nonce: string; s3Origins: string[
 }
 
 /** The origins a browser talks to for this S3 configuration (path-style or virtual-hosted). */
-export function s3BrowserOrigins(settings: { bucket: string; region: string; endpoint?: string; forcePathStyle: boolean }): string[] {
-  if (settings.endpoint) {
-    const url = new URL(settings.endpoint);
-    return settings.forcePathStyle ? [url.origin] : [`${url.protocol}//${settings.bucket}.${url.host}`, url.origin];
-  }
-  return [`https://${settings.bucket}.s3.${settings.region}.amazonaws.com`, `https://s3.${settings.region}.amazonaws.com`];
+export function s3BrowserOrigins(address: BucketAddress): string[] {
+  return [...new Set([new URL(bucketUrl(address)).origin, endpointOrigin(address)])];
 }

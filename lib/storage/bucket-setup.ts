@@ -15,6 +15,7 @@ import {
 import { getEnv } from "@/lib/env";
 
 import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID } from "./bucket-config";
+import { bucketUrl } from "./bucket-url";
 import { UPLOADS_PREFIX } from "./keys";
 import { createS3Client, s3SettingsFromEnv } from "./s3-client";
 import { s3ErrorName, s3StatusOf } from "./s3-errors";
@@ -40,16 +41,6 @@ export function bucketTargetFromEnv(): BucketTarget {
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
   };
-}
-
-function bucketUrl(target: Target): string {
-  if (target.endpoint) {
-    const base = target.endpoint.replace(/\/$/, "");
-    if (target.forcePathStyle) return `${base}/${target.bucket}`;
-    const url = new URL(base);
-    return `${url.protocol}//${target.bucket}.${url.host}`;
-  }
-  return `https://${target.bucket}.s3.${target.region}.amazonaws.com`;
 }
 
 export async function applyBucketSetup(target: Target): Promise<Finding[]> {

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe } from "vitest";
 
+import { objectUrl as bucketObjectUrl } from "@/lib/storage/bucket-url";
 import { createS3Client } from "@/lib/storage/s3-client";
 import { s3StatusOf } from "@/lib/storage/s3-errors";
 import { s3TargetFromEnv, type S3Target } from "@/test/harness/s3-target";
@@ -132,16 +133,9 @@ export async function deleteTestBucket(client: S3Client, bucket: string): Promis
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
 
-/** Path-style URL of a bucket or object, for anonymous requests. */
+/** URL of a bucket or object, for anonymous requests. */
 export function objectUrl(t: Target, bucket: string, key = ""): string {
-  const path = key
-    .split("/")
-    .map((part) => encodeURIComponent(part))
-    .join("/");
-  if (t.forcePathStyle) return `${t.endpoint}/${bucket}/${path}`;
-  const url = new URL(t.endpoint);
-  url.hostname = `${bucket}.${url.hostname}`;
-  return `${url.origin}/${path}`;
+  return bucketObjectUrl({ bucket, region: t.region, endpoint: t.endpoint, forcePathStyle: t.forcePathStyle }, key);
 }
 
 export type HttpResult = { status: number; code?: string; body: string; headers: Headers };
