@@ -6,6 +6,7 @@ import { useState } from "react";
 import Cropper, { type Area } from "react-easy-crop";
 
 import { ServedBy } from "@/components/served-by";
+import { StepFeedback } from "@/components/step-feedback";
 import type { CropResult, ReadyUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
@@ -91,16 +92,7 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
           Choose another picture
         </Link>
       </div>
-      {pending && (
-        <p role="status" className="progress">
-          Cropping on the server…
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <StepFeedback working={pending && "Cropping on the server…"} error={error} />
       <ServedBy />
     </section>
   );

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { ServedBy } from "@/components/served-by";
+import { StepFeedback } from "@/components/step-feedback";
 import type { AvatarView } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 
@@ -42,16 +43,7 @@ export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
           Crop again
         </Link>
       </div>
-      {pending && (
-        <p role="status" className="progress">
-          Saving…
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <StepFeedback working={pending && "Saving…"} error={error} />
       <ServedBy />
     </section>
   );

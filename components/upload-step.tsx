@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ServedBy } from "@/components/served-by";
+import { StepFeedback } from "@/components/step-feedback";
 import type { StartedUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
 import { UploadError, uploadToS3 } from "@/lib/client/upload-to-s3";
@@ -134,16 +135,7 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
           </button>
         </div>
       )}
-      {phase.name === "checking" && (
-        <p role="status" className="progress">
-          Uploaded. Checking the picture…
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <StepFeedback working={phase.name === "checking" && "Uploaded. Checking the picture…"} error={error} />
       <ServedBy />
     </section>
   );
