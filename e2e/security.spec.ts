@@ -4,12 +4,12 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
-import { makeBadFiles } from "../test/harness/bad-files";
-import { photoLike } from "../test/harness/images";
+import { makeBadFiles } from "@/test/harness/bad-files";
+import { photoLike } from "@/test/harness/images";
 
 import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, UPLOAD_MAX_BYTES } from "./single/config";
 import { Wizard } from "./pages/wizard";
-import { ApiUser } from "../test/harness/api-user";
+import { ApiUser } from "@/test/harness/api-user";
 
 /**
  * Hostile input and faults, against the production build over HTTP: two signed-in users and an

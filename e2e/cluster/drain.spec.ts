@@ -1,9 +1,9 @@
 import sharp from "sharp";
 
-import { photoLike } from "../../test/harness/images";
-import { portIsOpen } from "../../test/harness/ports";
-
-import { ApiUser } from "../../test/harness/api-user";
+import type { AvatarPage, AvatarView, CropResult } from "@/lib/avatars/api-types";
+import { ApiUser } from "@/test/harness/api-user";
+import { photoLike } from "@/test/harness/images";
+import { portIsOpen } from "@/test/harness/ports";
 
 import { slowPost } from "./api";
 import { LB_ORIGIN } from "./config";
@@ -63,8 +63,8 @@ test("SIGTERM during a crop and during a save: both finish 2xx, new connections 
     const draining = logLines(cluster, step.id).filter((line) => line.msg === "SIGTERM: draining").at(-1);
     expect(draining?.inFlight).toBeGreaterThanOrEqual(1);
     report.push(`        log: ${JSON.stringify(draining)}`);
-    if (step.name === "crop") cropId = (JSON.parse(response.body) as { cropId: string }).cropId;
-    else avatarId = (JSON.parse(response.body) as { avatarId: string }).avatarId;
+    if (step.name === "crop") cropId = (JSON.parse(response.body) as CropResult).cropId;
+    else avatarId = (JSON.parse(response.body) as AvatarView).avatarId;
     await cluster.startOne(step.id);
   }
   console.log(report.join("\n"));
@@ -77,7 +77,7 @@ test("SIGTERM during a crop and during a save: both finish 2xx, new connections 
     expect(redirect.headers()["location"]).toContain(`/renditions/${avatarId}/${size}.webp`);
     expect((await fetch(redirect.headers()["location"]!)).status).toBe(200);
   }
-  const history = (await (await user.request.get("/api/avatars")).json()) as { items: { avatarId: string; current: boolean }[] };
+  const history = (await (await user.request.get("/api/avatars")).json()) as AvatarPage;
   expect(history.items.map((item) => [item.avatarId, item.current])).toEqual([[avatarId, true]]);
   await user.dispose();
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
-import { Cluster } from "../../test/harness/cluster";
+import { Cluster } from "@/test/harness/cluster";
 
 import { INSTANCES, LB_ORIGIN, LB_PORT } from "./config";
 

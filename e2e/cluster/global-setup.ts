@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv, testAppEnv } from "../../test/harness/app-env";
-import { applyBucketSetupWith } from "../../test/harness/bucket";
-import { buildOnce, stageArtifact } from "../../test/harness/build";
-import { startEmbeddedS3 } from "../../test/harness/embedded-s3";
-import { nginxBinary } from "../../test/harness/nginx";
-import { OidcProvider } from "../../test/harness/oidc-provider";
+import { embeddedS3AppEnv, testAppEnv } from "@/test/harness/app-env";
+import { applyBucketSetupWith } from "@/test/harness/bucket";
+import { buildOnce, stageArtifact } from "@/test/harness/build";
+import { startEmbeddedS3 } from "@/test/harness/embedded-s3";
+import { nginxBinary } from "@/test/harness/nginx";
+import { OidcProvider } from "@/test/harness/oidc-provider";
 
 import { AUTH_SECRET, AUTH_USER_ID_KEY, LB_ORIGIN, OIDC_CLIENT, OIDC_PORT, S3_PORT } from "./config";
 

@@ -1,7 +1,7 @@
 import net from "node:net";
 
-import { Instance } from "../../test/harness/instance";
-import { closedPort, portIsOpen } from "../../test/harness/ports";
+import { Instance } from "@/test/harness/instance";
+import { closedPort, portIsOpen } from "@/test/harness/ports";
 
 import { SPARE_PORT } from "./config";
 import { expect, test } from "./fixtures";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 
-import { ApiUser } from "../../test/harness/api-user";
+import { ApiUser } from "@/test/harness/api-user";
 
 import { LB_ORIGIN } from "./config";
 import { expect, test } from "./fixtures";

@@ -1,7 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 
-import { Cluster } from "../../test/harness/cluster";
-import { OidcProvider } from "../../test/harness/oidc-provider";
+import { Cluster } from "@/test/harness/cluster";
+import { OidcProvider } from "@/test/harness/oidc-provider";
 import { authorizationUrlOf, completeLoginAtProvider, signInThroughProvider } from "../support/oidc-sign-in";
 
 import { APP_URL, LB_PORT, OIDC_CLIENT, OIDC_PORT } from "./config";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { DEVELOPMENT_SECRETS } from "../../lib/env";
-import { getText, waitForHealthy } from "../../test/harness/http";
-import { Instance } from "../../test/harness/instance";
+import { DEVELOPMENT_SECRETS } from "@/lib/env";
+import { getText, waitForHealthy } from "@/test/harness/http";
+import { Instance } from "@/test/harness/instance";
 
 import { SPARE_PORT } from "./config";
 import { expect, test } from "./fixtures";

@@ -1,6 +1,6 @@
 import { expect, type APIRequestContext } from "@playwright/test";
 
-import { meanDifference, referenceCrop } from "../../test/harness/images";
+import { meanDifference, referenceCrop } from "@/test/harness/images";
 
 export type RequestedCrop = { left: number; top: number; width: number; height: number; rotation: number };
 

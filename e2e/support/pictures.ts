@@ -1,6 +1,6 @@
 import sharp from "sharp";
 
-import { photoLike, withOrientation } from "../../test/harness/images";
+import { photoLike, withOrientation } from "@/test/harness/images";
 
 /** A real JPEG photo-like picture, stored sideways with EXIF orientation 6 like a phone's. */
 export async function phonePhoto(seed = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {

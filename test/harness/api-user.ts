@@ -1,5 +1,7 @@
 import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 
+import type { AvatarPage, AvatarView, CropResult, ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
+
 import { postToS3 } from "./s3-post";
 
 /**
@@ -41,7 +43,7 @@ export class ApiUser {
   async upload(bytes: Buffer, declaredType: string) {
     const presign = await this.presign(declaredType, bytes.length);
     if (presign.status() !== 201) return { presign, uploadId: undefined, s3Status: undefined, finish: undefined };
-    const { uploadId, post } = (await presign.json()) as { uploadId: string; post: { url: string; fields: Record<string, string> } };
+    const { uploadId, post } = (await presign.json()) as StartedUpload;
     const s3 = await postToS3(post, bytes, declaredType);
     const finish = s3.status < 300 ? await this.request.post(`/api/uploads/${uploadId}/finish`) : undefined;
     return { presign, uploadId, s3Status: s3.status, finish };
@@ -50,24 +52,24 @@ export class ApiUser {
   async uploadReady(bytes: Buffer, declaredType = "image/jpeg") {
     const result = await this.upload(bytes, declaredType);
     expect(result.finish?.status()).toBe(200);
-    return { uploadId: result.uploadId!, state: (await result.finish!.json()) as { displayed: { width: number; height: number }; preview: { url: string } } };
+    return { uploadId: result.uploadId!, state: (await result.finish!.json()) as ReadyUpload };
   }
 
   async crop(uploadId: string, displayed: { width: number; height: number }) {
     const side = Math.min(displayed.width, displayed.height);
     const response = await this.request.post(`/api/uploads/${uploadId}/crop`, { data: { left: 0, top: 0, width: side, height: side, rotation: 0 } });
     expect(response.status()).toBe(201);
-    return ((await response.json()) as { cropId: string }).cropId;
+    return ((await response.json()) as CropResult).cropId;
   }
 
   async save(uploadId: string, cropId: string) {
     const response = await this.request.post(`/api/uploads/${uploadId}/save`, { data: { cropId } });
     expect(response.status()).toBe(200);
-    return (await response.json()) as { avatarId: string; urls: Record<string, string> };
+    return (await response.json()) as AvatarView;
   }
 
   async history() {
-    return ((await (await this.request.get("/api/avatars?limit=50")).json()) as { items: { avatarId: string; current: boolean }[] }).items;
+    return ((await (await this.request.get("/api/avatars?limit=50")).json()) as AvatarPage).items;
   }
 
   async dispose() {

@@ -1,7 +1,8 @@
 /** The browser's part of step 1 from a test: a multipart POST straight to S3 with the presigned fields. */
+import type { PresignedPost } from "@/lib/avatars/api-types";
 import { presignedPostForm } from "@/lib/client/upload-to-s3";
 
-export type PostTarget = { url: string; fields: Record<string, string> };
+type PostTarget = Pick<PresignedPost, "url" | "fields">;
 
 /**
  * Posts `bytes` as the file of a presigned POST, the way the browser's form does
