@@ -25,12 +25,12 @@ function inputOptions(maxPixels: number): SharpOptions {
 /**
  * libwebp's effort (0-6; sharp's default is 4). At 2 a 512 px square encodes 2.5× faster (25 ms
  * instead of 64 ms here) and the 1600 px preview 1.5× faster, for files 1-3% larger at the same
- * quality setting (PSNR within 0.3 dB). Measured with `npm run bench`.
+ * quality setting (PSNR within 0.3 dB), measured on a 2-core machine when the setting was chosen.
  */
-export const WEBP_EFFORT = 2;
+const WEBP_EFFORT = 2;
 
 /** Encoder settings of every avatar rendition. */
-export const AVATAR_WEBP = { quality: 85, effort: WEBP_EFFORT } as const;
+const AVATAR_WEBP = { quality: 85, effort: WEBP_EFFORT } as const;
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
