@@ -1,7 +1,8 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { cropImage, describeImage, meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
+import { cropImage } from "@/test/harness/crop-image";
+import { describeImage, meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
 
 import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";

@@ -1,12 +1,12 @@
 import sharp from "sharp";
 
-import { exifTransform, type CropRequest } from "@/lib/images/crop-geometry";
+import { exifTransform } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
-import { cropToRenditions, type InspectedImage } from "@/lib/images/pipeline";
 
 /**
  * Test pictures made on the fly (no binaries in the repo): photo-like noise over an asymmetric
- * layout, so a wrong orientation, mirror or offset shows up as a large pixel difference.
+ * layout, so a wrong orientation, mirror or offset shows up as a large pixel difference. No
+ * server-only module here: Playwright (which has no "server-only" stub) imports this file too.
  */
 export async function photoLike(width: number, height: number, seed = 1): Promise<Buffer> {
   const channels = 3;
@@ -77,9 +77,4 @@ export async function referenceCrop(input: Buffer, rotation: 0 | 90 | 180 | 270,
 export async function describeImage(bytes: Buffer): Promise<{ format?: string; width?: number; height?: number; hasExif: boolean; hasIcc: boolean }> {
   const m = await sharp(bytes).metadata();
   return { format: m.format, width: m.width, height: m.height, hasExif: Boolean(m.exif), hasIcc: Boolean(m.icc) };
-}
-
-/** The app's crop as one CROP_OUTPUT_SIDE square WebP: the largest rendition, made alone. */
-export async function cropImage(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<Buffer> {
-  return (await cropToRenditions(bytes, image, crop, maxPixels, [CROP_OUTPUT_SIDE])).get(CROP_OUTPUT_SIDE)!;
 }
