@@ -19,6 +19,13 @@ export class Client {
     }
   }
 
+  /** Any request with this client's cookies and Origin (what a browser tab adds to a same-origin call). */
+  async send(pathname: string, init: { method: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<Response> {
+    const response = await fetch(`${this.origin}${pathname}`, { ...init, headers: { ...init.headers, cookie: this.cookieHeader(), origin: this.origin }, redirect: "manual" });
+    this.keep(response);
+    return response;
+  }
+
   async request(pathname: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), origin: this.origin };
     let body: string | undefined;

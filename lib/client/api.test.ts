@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { ApiError, apiFetch } from "./api";
+import { ApiError, apiFetch, apiRequest, type Transport } from "./api";
 
 /**
  * The retry policy of the browser's API client. fetch is stubbed here because the point is the
@@ -32,6 +32,22 @@ describe("apiFetch", () => {
     await vi.runAllTimersAsync();
     await expect(result).resolves.toEqual({ cropId: "x" });
     expect(fetchMock).toHaveBeenCalledTimes(4);
+  });
+
+  it("applies the same policy over another transport (a load test's client) and reports each retry", async () => {
+    const answers = [unavailable(), json(504, {}), json(200, { avatarId: "a" })];
+    const calls: string[] = [];
+    const transport: Transport = async (path, init) => {
+      calls.push(`${init.method} ${path} ${init.headers?.["content-type"] ?? ""} ${init.body ?? ""}`);
+      return answers.shift()!;
+    };
+    const retries: string[] = [];
+    const result = apiRequest<{ avatarId: string }>(transport, "/api/uploads/u/save", { method: "POST", body: { cropId: "c" }, onRetry: (why) => retries.push(why) });
+    await vi.runAllTimersAsync();
+    await expect(result).resolves.toEqual({ avatarId: "a" });
+    expect(retries).toEqual(["502", "504"]);
+    expect(calls).toEqual(Array(3).fill('POST /api/uploads/u/save application/json {"cropId":"c"}'));
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
   it("gives up after three retries with the load balancer's message", async () => {

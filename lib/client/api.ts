@@ -42,17 +42,24 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 type Attempt = { kind: "answer"; status: number; text: string } | { kind: "dropped" };
 
+/** How a request reaches the app: the browser's fetch here; a load test's own HTTP client elsewhere. */
+export type Transport = (path: string, init: { method: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<Response>;
+
+const browserTransport: Transport = async (path, init) => {
+  const response = await fetch(path, { ...init, credentials: "same-origin" });
+  recordServedBy(init.method, path, response.headers.get("x-served-by"));
+  return response;
+};
+
 /** One request and its whole body. A dropped connection (before or during the body) is "dropped"; an abort rejects. */
-async function attempt(method: string, path: string, init: ApiInit): Promise<Attempt> {
+async function attempt(transport: Transport, method: string, path: string, init: ApiInit): Promise<Attempt> {
   try {
-    const response = await fetch(path, {
+    const response = await transport(path, {
       method,
       headers: init.body === undefined ? undefined : { "content-type": "application/json" },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: init.signal,
-      credentials: "same-origin",
     });
-    recordServedBy(method, path, response.headers.get("x-served-by"));
     const text = await response.text();
     return { kind: "answer", status: response.status, text };
   } catch (error) {
@@ -79,15 +86,27 @@ function errorFrom(status: number, text: string): ApiError {
   return new ApiError(message, status, typeof error?.code === "string" ? error.code : "unknown");
 }
 
-type ApiInit = { method?: string; body?: unknown; signal?: AbortSignal };
+type ApiInit = {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Told about every retry (a load test counts them; the browser does not need to). */
+  onRetry?: (reason: string) => void;
+};
 
-export async function apiFetch<T>(path: string, init: ApiInit = {}): Promise<T> {
+export function apiFetch<T>(path: string, init: ApiInit = {}): Promise<T> {
+  return apiRequest<T>(browserTransport, path, init);
+}
+
+/** apiFetch's policy (retries, error sentences) over any transport. */
+export async function apiRequest<T>(transport: Transport, path: string, init: ApiInit = {}): Promise<T> {
   const method = init.method ?? "GET";
   const retries = method === "DELETE" ? 0 : RETRY_DELAYS_MS.length;
   for (let attemptIndex = 0; ; attemptIndex++) {
-    const result = await attempt(method, path, init);
+    const result = await attempt(transport, method, path, init);
     const retry = result.kind === "dropped" || RETRIED_STATUSES.has(result.status);
     if (retry && attemptIndex < retries) {
+      init.onRetry?.(result.kind === "dropped" ? "dropped" : String(result.status));
       await sleep(RETRY_DELAYS_MS[attemptIndex]!, init.signal);
       continue;
     }
