@@ -79,9 +79,13 @@ export function route<P extends RouteParams = Record<string, never>>(
     } catch (error) {
       response = errorResponse(error, requestId, where);
     }
-    // Labelled by the route's pattern, not the path: ids in paths would make a series per upload.
-    const labels = { route: routePattern(where.path, await context.params), method: request.method, status: response.status };
-    observeRequest(labels, (performance.now() - started) / 1000);
+    try {
+      // Labelled by the route's pattern, not the path: ids in paths would make a series per upload.
+      const labels = { route: routePattern(where.path, await context.params), method: request.method, status: response.status };
+      observeRequest(labels, (performance.now() - started) / 1000);
+    } catch (error) {
+      log("warn", "request not counted in the metrics", { requestId, ...where, ...errorFields(error) }); // the answer stands
+    }
     return finish(response);
   };
 }

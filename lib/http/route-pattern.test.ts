@@ -13,6 +13,7 @@ describe("routePattern", () => {
   it("leaves a static route as it is", () => {
     expect(routePattern("/api/uploads", {})).toBe("/api/uploads");
     expect(routePattern("/api/metrics", {})).toBe("/api/metrics");
+    expect(routePattern("/api/health", undefined)).toBe("/api/health"); // what Next gives a static route's handler
   });
 
   it("matches params in order, so equal values and values equal to a later static segment land right", () => {

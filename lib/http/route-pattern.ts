@@ -20,11 +20,12 @@ function decoded(segment: string): string {
   }
 }
 
-export function routePattern(pathname: string, params: Params): string {
+/** `params` is undefined for a static route: that is what Next resolves its context's params to. */
+export function routePattern(pathname: string, params: Params | undefined): string {
   const segments = pathname.split("/");
   const values = segments.map(decoded);
   let from = 1; // segments[0] is the empty string before the leading slash
-  for (const [name, value] of Object.entries(params)) {
+  for (const [name, value] of Object.entries(params ?? {})) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue; // an empty optional catch-all
     const parts = Array.isArray(value) ? value : [value];
     const at = values.findIndex((_, i) => i >= from && parts.every((part, j) => values[i + j] === part));
