@@ -89,13 +89,15 @@ function createMetrics() {
 export type AppMetrics = ReturnType<typeof createMetrics>;
 
 /**
- * Kept on globalThis, not in a module variable: Next loads route handlers, instrumentation.ts and
- * proxy.ts as separate bundles, and in development re-evaluates modules on every change, so this
- * module can be instantiated more than once in one process. A module-level registry would then
- * exist once per copy: what a route handler counted would be missing from /api/metrics served by
- * another copy, and each copy would start its own default collectors. globalThis is one per process,
- * whichever copy asks first creates the registry, and every copy records into and serves that one.
- * lib/metrics/registry.test.ts proves it across two module graphs; e2e/metrics.spec.ts in a build.
+ * Kept on globalThis, not in a module variable: Next bundles route handlers, pages, instrumentation.ts
+ * and proxy.ts separately, so one process holds several copies of this module (in a production build:
+ * one for the route handlers, one for instrumentation.ts, and one in the pages' own Turbopack
+ * runtime, where server components call S3 through their own copy of the S3 client), and development
+ * re-evaluates modules on every change. A module-level registry would exist once per copy: what a
+ * page's S3 calls counted would be missing from /api/metrics, and each copy would start its own
+ * default collectors. globalThis is one per process: whichever copy asks first creates the registry,
+ * every copy records into it and /api/metrics serves it. lib/metrics/registry.test.ts proves it for
+ * two module graphs; e2e/metrics.spec.ts in the production build (a page's S3 calls are counted).
  */
 const holder = globalThis as typeof globalThis & { __avatarRelayMetrics?: AppMetrics };
 
