@@ -3,7 +3,7 @@ import type { Instrumentation } from "next";
 /**
  * Runs once when a server instance starts: refuse to start with bad configuration, naming the
  * variable; warn when the development sign-in is on in production; drain on SIGTERM
- * (lib/http/shutdown.ts); log page requests as JSON lines.
+ * (lib/http/shutdown.ts); log page requests as JSON lines; start the metrics when they are on.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -26,6 +26,12 @@ export async function register() {
   const { installPageAccessLog } = await import("./lib/http/access-log");
   installGracefulShutdown();
   installPageAccessLog();
+  if (env.METRICS_TOKEN) {
+    // The registry (on globalThis, shared with the route handlers' bundles) starts measuring the
+    // event loop from here, not from the first request.
+    const { appMetrics } = await import("./lib/metrics/registry");
+    appMetrics();
+  }
 }
 
 /** Errors thrown while rendering a page (route handlers catch their own): one JSON line with the request id. */

@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts", "test/harness/**/*.test.ts", "bench/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "test/harness/**/*.test.ts", "bench/**/*.test.ts"], environment: "node" },
       },
       {
         resolve: { alias },

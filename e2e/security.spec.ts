@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { makeBadFiles } from "@/test/harness/bad-files";
 import { photoLike } from "@/test/harness/images";
 
-import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, UPLOAD_MAX_BYTES } from "./single/config";
+import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, METRICS_TOKEN, UPLOAD_MAX_BYTES } from "./single/config";
 import { Wizard } from "./pages/wizard";
 import { ApiUser } from "@/test/harness/api-user";
 
@@ -215,7 +215,7 @@ function appTreeRssMiB(): number {
 }
 
 test("no configured secret reaches the client bundle", () => {
-  const secrets = [AUTH_SECRET, AUTH_USER_ID_KEY, process.env.E2E_S3_SECRET_IN_USE!, "AUTH_SECRET", "AUTH_USER_ID_KEY", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID"];
+  const secrets = [AUTH_SECRET, AUTH_USER_ID_KEY, METRICS_TOKEN, process.env.E2E_S3_SECRET_IN_USE!, "AUTH_SECRET", "AUTH_USER_ID_KEY", "METRICS_TOKEN", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID"];
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir)) {

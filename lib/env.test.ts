@@ -68,6 +68,13 @@ describe("parseEnv in production", () => {
     expect(() => parseEnv({ ...production, AUTH_USER_ID_KEY: undefined })).toThrow(/AUTH_USER_ID_KEY \(not set\): must be set in production/);
   });
 
+  it("takes a metrics token of at least 32 characters, or none (the endpoint is then off)", () => {
+    expect(parseEnv(production).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({ ...production, METRICS_TOKEN: "m".repeat(32) }).METRICS_TOKEN).toBe("m".repeat(32));
+    expect(() => parseEnv({ ...production, METRICS_TOKEN: "m".repeat(31) })).toThrow(/METRICS_TOKEN: must be at least 32 characters in production/);
+    expect(parseEnv({ ...base, METRICS_TOKEN: "dev" }).METRICS_TOKEN).toBe("dev");
+  });
+
   it("refuses a missing NEXTAUTH_URL", () => {
     expect(() => parseEnv({ ...production, NEXTAUTH_URL: undefined })).toThrow(/NEXTAUTH_URL \(not set\): must be set in production/);
   });

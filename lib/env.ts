@@ -56,6 +56,8 @@ const envObject = z.object({
   S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
 
   INSTANCE_ID: optionalString,
+  /** Bearer token for GET /api/metrics; unset, the endpoint does not exist (404). */
+  METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** After SIGTERM, how long in-flight requests may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
@@ -96,6 +98,7 @@ export const DEVELOPMENT_SECRETS = {
 } as const;
 
 const MIN_SECRET_BYTES = 32;
+const MIN_METRICS_TOKEN_CHARS = 32;
 const GENERATE = "generate one with `openssl rand -base64 32`";
 
 function refuseUnsafeProductionSettings(env: z.infer<typeof envObject>, ctx: z.RefinementCtx): void {
@@ -111,6 +114,10 @@ function refuseUnsafeProductionSettings(env: z.infer<typeof envObject>, ctx: z.R
     } else if (Buffer.byteLength(value, "utf8") < MIN_SECRET_BYTES) {
       ctx.addIssue({ code: "custom", path: [name], message: `must be at least ${MIN_SECRET_BYTES} bytes in production (${GENERATE})` });
     }
+  }
+  // Anyone holding it reads the request counts and timings of every route: no guessable tokens.
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_METRICS_TOKEN_CHARS) {
+    ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: `must be at least ${MIN_METRICS_TOKEN_CHARS} characters in production (${GENERATE}), or unset to turn /api/metrics off` });
   }
 }
 

@@ -46,6 +46,9 @@ const defaultMessages: Record<ErrorCode, string> = {
   storage_unavailable: "Storage is not reachable right now. Please try again in a moment.",
 };
 
+/** Which limit a 429 hit, for the metrics (lib/metrics): the code alone does not say. */
+export type LimitName = "uploads_per_hour" | "image_slots_full";
+
 export type ErrorBody = { error: { code: ErrorCode; message: string; requestId?: string } };
 
 export class AppError extends Error {
@@ -54,12 +57,15 @@ export class AppError extends Error {
   readonly status: number;
   /** For 429 and 503: when the client may try again (sent as Retry-After). */
   readonly retryAfterSeconds?: number;
+  /** For 429: the limit that refused the request. Not sent to the client. */
+  readonly limit?: LimitName;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number; limit?: LimitName }) {
     super(message ?? defaultMessages[code], options);
     this.code = code;
     this.status = statusByCode[code];
     this.retryAfterSeconds = options?.retryAfterSeconds ?? (code === "storage_unavailable" ? 5 : undefined);
+    this.limit = options?.limit;
   }
 
   toBody(requestId?: string): ErrorBody {

@@ -9,3 +9,5 @@ export const EMBEDDED_S3_PORT = Number(process.env.E2E_S3_PORT ?? 4590);
 export const UPLOAD_MAX_BYTES = 3 * 1024 * 1024;
 export const AUTH_SECRET = "e2e-only-secret-0123456789abcdef";
 export const AUTH_USER_ID_KEY = "e2e-only-user-id-key-0123456789abcdef";
+/** Turns /api/metrics on in the build under test (e2e/metrics.spec.ts scrapes it). */
+export const METRICS_TOKEN = "e2e-only-metrics-token-0123456789abcdef";

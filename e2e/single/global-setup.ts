@@ -12,7 +12,7 @@ import { NEXT_BIN, ROOT } from "@/test/harness/paths";
 import { isRunning, track } from "@/test/harness/processes";
 import { s3TargetAppEnv, s3TargetFromEnv } from "@/test/harness/s3-target";
 
-import { APP_ORIGIN, APP_PORT, AUTH_SECRET, AUTH_USER_ID_KEY, EMBEDDED_S3_PORT, UPLOAD_MAX_BYTES } from "./config";
+import { APP_ORIGIN, APP_PORT, AUTH_SECRET, AUTH_USER_ID_KEY, EMBEDDED_S3_PORT, METRICS_TOKEN, UPLOAD_MAX_BYTES } from "./config";
 
 /**
  * Starts what a deployment has: an S3 (embedded, or the real one the S3_TEST_* variables name), the
@@ -41,6 +41,7 @@ export default async function globalSetup() {
     // Short, so the fault tests see a frozen S3 turn into 503 within a few seconds.
     S3_REQUEST_TIMEOUT_MS: "2000",
     INSTANCE_ID: "e2e-1",
+    METRICS_TOKEN,
   };
   process.env.E2E_S3_KIND = external ? "external" : "embedded";
   process.env.E2E_S3_ENDPOINT_IN_USE = appEnv.S3_ENDPOINT;

@@ -29,6 +29,7 @@ export async function admitUploadStart(userId: string, uploadId: string): Promis
     const retryAfterSeconds = Math.ceil(((window + 1) * HOUR_MS - now) / 1000);
     throw new AppError("rate_limited", `You can start ${limit} uploads per hour. Please try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, {
       retryAfterSeconds,
+      limit: "uploads_per_hour",
     });
   }
 }

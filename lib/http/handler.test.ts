@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 import { AppError } from "@/lib/errors";
+import { appMetrics } from "@/lib/metrics/registry";
 
 import { MAX_JSON_BYTES, parseJsonBody, route, userRoute } from "./handler";
 
@@ -116,6 +117,27 @@ describe("route()", () => {
     })(post("{}"), context);
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get("retry-after")).toBe("5");
+  });
+
+  it("counts every answer by route pattern, method and status, and each 429 by the limit that refused it", async () => {
+    const uploadId = "0123456789abcdef0123456789abcdef";
+    const crop = route<{ uploadId: string }>(async ({ params }) => {
+      if (params.uploadId === uploadId) throw new AppError("rate_limited", undefined, { limit: "image_slots_full" });
+      throw new AppError("rate_limited");
+    });
+    const request = (id: string) => new NextRequest(`${ORIGIN}/api/uploads/${id}/crop`, { method: "POST", headers: { origin: ORIGIN, host: "app.test" } });
+    const limitedBy = async (reason: string) => (await appMetrics().rateLimited.get()).values.find((sample) => sample.labels.reason === reason)?.value ?? 0;
+    const unnamedBefore = await limitedBy("rate_limited"); // an earlier test's 429 counts here too
+    await crop(request(uploadId), { params: Promise.resolve({ uploadId }) });
+    await crop(request("fedcba9876543210fedcba9876543210"), { params: Promise.resolve({ uploadId: "fedcba9876543210fedcba9876543210" }) });
+
+    const requests = (await appMetrics().httpRequests.get()).values;
+    expect(requests).toContainEqual(expect.objectContaining({ labels: { route: "/api/uploads/[uploadId]/crop", method: "POST", status: "429" }, value: 2 }));
+    expect(requests.map((sample) => String(sample.labels.route)).filter((label) => /[0-9a-f]{32}/.test(label))).toEqual([]);
+    const durations = (await appMetrics().httpDuration.get()).values;
+    expect(durations).toContainEqual(expect.objectContaining({ metricName: "avatar_relay_http_request_duration_seconds_count", labels: { route: "/api/uploads/[uploadId]/crop", method: "POST" }, value: 2 }));
+    expect(await limitedBy("image_slots_full")).toBe(1);
+    expect(await limitedBy("rate_limited")).toBe(unnamedBefore + 1); // no limit named: the code
   });
 
   it("turns an unknown error into a 500 that reveals nothing about it", async () => {

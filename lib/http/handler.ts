@@ -6,14 +6,18 @@ import type { z } from "zod";
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
+import { countRateLimited, observeRequest } from "@/lib/metrics/registry";
 
 import { requestIdFrom } from "./request-id";
+import { routePattern } from "./route-pattern";
 
 /**
  * The one wrapper every route handler uses: request id, same-origin check for state changes,
- * session check, and one JSON error shape. Handlers stay a few lines: parse, call lib, answer.
+ * session check, one JSON error shape, and the request metrics. Handlers stay a few lines: parse,
+ * call lib, answer.
  */
 
+type RouteParams = Record<string, string | string[]>;
 type RouteContext<P> = { params: Promise<P> };
 
 type HandlerInput<P> = { request: NextRequest; params: P; requestId: string };
@@ -47,6 +51,7 @@ export function errorResponse(error: unknown, requestId: string, context: Record
   const appError = isAppError(error) ? error : new AppError("internal", undefined, { cause: error });
   if (appError.status >= 500) log("error", "request failed", { requestId, code: appError.code, ...context, ...errorFields(error) });
   else log("info", "request refused", { requestId, code: appError.code, ...context });
+  if (appError.status === 429) countRateLimited(appError.limit ?? appError.code);
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (appError.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(appError.retryAfterSeconds)));
   return NextResponse.json(appError.toBody(requestId), { status: appError.status, headers });
@@ -58,27 +63,35 @@ function finish(response: Response): Response {
   return response;
 }
 
-export function route<P = Record<string, never>>(
+export function route<P extends RouteParams = Record<string, never>>(
   handler: (input: HandlerInput<P>) => Promise<Response>,
 ): (request: NextRequest, context: RouteContext<P>) => Promise<Response> {
   return async (request, context) => {
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const started = performance.now();
     const where = { method: request.method, path: request.nextUrl.pathname };
+    let response: Response;
     try {
       assertSameOrigin(request);
       const params = await context.params;
-      const response = await handler({ request, params, requestId });
+      response = await handler({ request, params, requestId });
       log("info", "request", { requestId, ...where, status: response.status, ms: Math.round(performance.now() - started) });
-      return finish(response);
     } catch (error) {
-      return finish(errorResponse(error, requestId, where));
+      response = errorResponse(error, requestId, where);
     }
+    try {
+      // Labelled by the route's pattern, not the path: ids in paths would make a series per upload.
+      const labels = { route: routePattern(where.path, await context.params), method: request.method, status: response.status };
+      observeRequest(labels, (performance.now() - started) / 1000);
+    } catch (error) {
+      log("warn", "request not counted in the metrics", { requestId, ...where, ...errorFields(error) }); // the answer stands
+    }
+    return finish(response);
   };
 }
 
 /** route() for handlers that need a signed-in user. */
-export function userRoute<P = Record<string, never>>(
+export function userRoute<P extends RouteParams = Record<string, never>>(
   handler: (input: HandlerInput<P> & { user: SessionUser }) => Promise<Response>,
 ): (request: NextRequest, context: RouteContext<P>) => Promise<Response> {
   return route<P>(async (input) => handler({ ...input, user: await requireUser() }));

@@ -4,6 +4,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 import { getEnv } from "@/lib/env";
+import { observeS3Call } from "@/lib/metrics/registry";
+
+import { s3ErrorName } from "./s3-errors";
 
 export type S3Settings = {
   bucket: string;
@@ -53,12 +56,39 @@ export function s3SettingsFromEnv(): S3Settings {
   };
 }
 
+/**
+ * Counts every call the client sends, by operation, with its time and, when it fails, the error's
+ * name. In the initialize step, the first one: it times the whole call, retries included, as the
+ * use case waits for it. getSignedUrl runs the same stack but stops before sending; an answer
+ * without an HTTP response is such a presigned URL, which is no S3 call.
+ */
+function countCalls(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? "unknown").replace(/Command$/, "");
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        const result = await next(args);
+        if (typeof (result.response as { statusCode?: unknown }).statusCode === "number") observeS3Call(operation, seconds());
+        return result;
+      } catch (error) {
+        observeS3Call(operation, seconds(), s3ErrorName(error));
+        throw error;
+      }
+    },
+    { step: "initialize", priority: "high", name: "avatarRelayMetrics" },
+  );
+}
+
 let shared: { client: S3Client; bucket: string } | undefined;
 
 export function getS3(): { client: S3Client; bucket: string } {
   if (!shared) {
     const settings = s3SettingsFromEnv();
-    shared = { client: createS3Client(settings), bucket: settings.bucket };
+    const client = createS3Client(settings);
+    countCalls(client);
+    shared = { client, bucket: settings.bucket };
   }
   return shared;
 }

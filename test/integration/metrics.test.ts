@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { finishUpload } from "@/lib/avatars/finish-upload";
+import { startUpload } from "@/lib/avatars/start-upload";
+import { appMetrics, renderMetrics } from "@/lib/metrics/registry";
+import { photoLike } from "@/test/harness/images";
+
+import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+
+/**
+ * The S3 metrics, counted by the middleware on the app's one client while use cases talk to a
+ * real S3-compatible server over HTTP: each call counted once under its operation, a failed one
+ * also under its error, and presigned URLs (which run the client's stack without sending) not at all.
+ */
+
+type Counts = Record<string, number>;
+
+async function countsOf(metric: "s3Requests" | "s3Errors"): Promise<Counts> {
+  const counts: Counts = {};
+  for (const { labels, value } of (await appMetrics()[metric].get()).values) {
+    const { operation, error }: Partial<Record<string, string | number>> = labels;
+    const key = [operation, error].filter(Boolean).join(" ");
+    counts[key] = value;
+  }
+  return counts;
+}
+
+function grown(before: Counts, after: Counts): Counts {
+  return Object.fromEntries(Object.entries(after).flatMap(([key, value]) => (value > (before[key] ?? 0) ? [[key, value - (before[key] ?? 0)]] : [])));
+}
+
+beforeAll(ensureBucket);
+
+describe("S3 metrics", () => {
+  it("startUpload and finishUpload count exactly the calls they make, by operation", async () => {
+    const user = newTestUser();
+    const bytes = await photoLike(640, 480);
+
+    const beforeStart = await countsOf("s3Requests");
+    const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
+    // The hourly quota's marker and its count; the presigned POST is signed locally.
+    expect(grown(beforeStart, await countsOf("s3Requests"))).toEqual({ PutObject: 1, ListObjectsV2: 1 });
+
+    expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300); // the browser's upload: not the app's client
+
+    const beforeFinish = await countsOf("s3Requests");
+    const errorsBefore = await countsOf("s3Errors");
+    const ready = await finishUpload(user, started.uploadId);
+    expect(ready.preview.url).toMatch(/X-Amz-Signature=/); // a presigned GET was made, and is no call
+    // HEAD preview (not there yet), HEAD original, GET original, PUT preview.
+    expect(grown(beforeFinish, await countsOf("s3Requests"))).toEqual({ HeadObject: 2, GetObject: 1, PutObject: 1 });
+    expect(grown(errorsBefore, await countsOf("s3Errors"))).toEqual({ "HeadObject NotFound": 1 });
+
+    const { body } = await renderMetrics();
+    expect(body).toMatch(/^avatar_relay_s3_request_duration_seconds_count\{(?=[^}]*operation="GetObject")(?=[^}]*instance_id=")[^}]*\} [1-9]/m);
+  });
+});
