@@ -47,7 +47,7 @@ export async function naiveAppWay(context: Context, uploadId: string, crop: Crop
   const store = (size: RenditionSize, data: Buffer) =>
     void uploads.push(putObject(cropKey(context.userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" }));
   const preview = headObject(previewKey(context.userId, uploadId));
-  await withImageSlot(async () => {
+  await withImageSlot(context.userId, async () => {
     const [ready, bytes] = await Promise.all([preview, getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES)]);
     if (!ready || !bytes) throw new Error("upload not ready");
     await inspectImage(bytes, env.IMAGE_MAX_PIXELS);

@@ -34,7 +34,7 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   // Downloaded inside the job slot, like in finishUpload: memory is bounded by IMAGE_JOBS_MAX. The
   // download starts while the preview's HEAD is under way (one round trip less) and is aborted
   // when the upload or the crop turns out not to be usable, so it never outlives the slot.
-  await withImageSlot(async () => {
+  await withImageSlot(userId, async () => {
     const download = new AbortController();
     const original = getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES, download.signal);
     original.catch(() => undefined); // awaited below unless the checks throw first

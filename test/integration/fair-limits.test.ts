@@ -1,0 +1,84 @@
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { snapshotEnv } from "@/test/harness/app-env";
+import { photoLike } from "@/test/harness/images";
+
+/**
+ * Limits that are fair between users and hold across instances, with the app's defaults for one
+ * user's share of an instance's image jobs (1 running, 2 waiting) on an instance of 2 slots.
+ */
+
+const restoreEnv = snapshotEnv();
+Object.assign(process.env, { IMAGE_JOBS_MAX: "2", IMAGE_QUEUE_MAX: "8", IMAGE_JOBS_PER_USER: "1", IMAGE_QUEUE_PER_USER: "2" });
+afterAll(restoreEnv);
+
+const app = async () => ({
+  ...(await import("@/lib/avatars/start-upload")),
+  ...(await import("@/lib/avatars/finish-upload")),
+  ...(await import("@/lib/avatars/crop")),
+  ...(await import("@/lib/images/image-jobs")),
+  ...(await import("./helpers")),
+});
+
+async function readyUpload(user: string, bytes: Buffer): Promise<string> {
+  const { startUpload, finishUpload, postToS3 } = await app();
+  const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
+  expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+  await finishUpload(user, started.uploadId);
+  return started.uploadId;
+}
+
+const square = (side: number, left = 0) => ({ left, top: 0, width: side, height: side, rotation: 0 as const });
+
+describe("fair image jobs", () => {
+  it("one user's 40 parallel crops hold one slot and two places in the queue; another user's crop is served at once; the rest get 429 with a sentence", async () => {
+    const { cropUpload, withImageSlot, newTestUser, ensureBucket } = await app();
+    await ensureBucket();
+    const bytes = await sharp(await photoLike(1200, 900, 11)).jpeg().toBuffer();
+    const [alice, bob] = [newTestUser(), newTestUser()];
+    const [aliceUpload, bobUpload] = [await readyUpload(alice, bytes), await readyUpload(bob, bytes)];
+
+    // Alice's first picture holds her running share until released: the test decides when it ends.
+    let release!: () => void;
+    const held = withImageSlot(alice, () => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const flood = Array.from({ length: 40 }, (_, i) => cropUpload(alice, aliceUpload, square(600, i % 3)));
+      const outcomes = flood.map((crop) => crop.then((value) => ({ value }), (error: unknown) => ({ error })));
+      // Served while every one of Alice's jobs waits: were Bob queued behind her, this would never resolve.
+      await expect(cropUpload(bob, bobUpload, square(600))).resolves.toMatchObject({ uploadId: bobUpload });
+
+      const refused = await Promise.all(outcomes.slice(2));
+      expect(refused).toHaveLength(38);
+      for (const outcome of refused) {
+        expect(outcome).toMatchObject({ error: { code: "rate_limited", status: 429, retryAfterSeconds: 3, message: /Your other pictures are still being processed/ } });
+      }
+      release();
+      const served = await Promise.all(outcomes.slice(0, 2));
+      for (const outcome of served) expect(outcome).toMatchObject({ value: { uploadId: aliceUpload } });
+      console.log("40 parallel crops by one user while her share was running: 2 waited and were served, 38 got 429; another user's crop was served at once");
+    } finally {
+      release();
+      await held;
+    }
+  });
+
+  it("the instance is still bounded: with every slot taken by other users, a user with nothing running waits, then is refused when the queue is full", async () => {
+    const { withImageSlot, newTestUser } = await app();
+    const releases: (() => void)[] = [];
+    const hold = (user: string) => withImageSlot(user, () => new Promise<void>((resolve) => releases.push(resolve)));
+    const others = Array.from({ length: 2 + 8 }, () => newTestUser()); // 2 running, 8 waiting, each their own user
+    const held = others.map(hold);
+    try {
+      await expect(withImageSlot(newTestUser(), async () => "never")).rejects.toMatchObject({ code: "rate_limited", message: /The server is busy with other pictures/ });
+    } finally {
+      // the waiting ones start as the running ones are released: release until all ten are done
+      let done = false;
+      void Promise.all(held).then(() => (done = true));
+      while (!done) {
+        for (const release of releases.splice(0)) release();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  });
+});
