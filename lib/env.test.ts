@@ -44,9 +44,10 @@ describe("parseEnv", () => {
   });
 
   it("gives each user a share of an instance's image jobs that leaves the other slots to others", () => {
-    expect(parseEnv(base)).toMatchObject({ IMAGE_JOBS_MAX: 2, IMAGE_JOBS_PER_USER: 1, IMAGE_QUEUE_MAX: 8, IMAGE_QUEUE_PER_USER: 2 });
+    expect(parseEnv(base)).toMatchObject({ IMAGE_JOBS_MAX: 2, IMAGE_JOBS_PER_USER: 1, IMAGE_QUEUE_MAX: 8, IMAGE_QUEUE_PER_USER: 2, CROPS_PER_UPLOAD: 20 });
     expect(() => parseEnv({ ...base, IMAGE_JOBS_MAX: "2", IMAGE_JOBS_PER_USER: "3" })).toThrow(/IMAGE_JOBS_PER_USER: must be at most IMAGE_JOBS_MAX \(2\)/);
     expect(parseEnv({ ...base, IMAGE_JOBS_MAX: "1" }).IMAGE_JOBS_PER_USER).toBe(1);
+    expect(() => parseEnv({ ...base, CROPS_PER_UPLOAD: "0" })).toThrow(/CROPS_PER_UPLOAD/);
   });
 
   it("reads booleans and lists", () => {

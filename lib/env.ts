@@ -51,6 +51,8 @@ const envObject = z.object({
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   IMAGE_MAX_PIXELS: positiveInt(64_000_000),
   UPLOADS_PER_HOUR: positiveInt(30),
+  /** Crops one upload may have (each is four renditions in S3); counted in S3, so across instances. */
+  CROPS_PER_UPLOAD: positiveInt(20),
   IMAGE_JOBS_MAX: positiveInt(2),
   IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
   /** One user's share of an instance's image jobs: running at once, and waiting (lib/images/job-limiter.ts). */

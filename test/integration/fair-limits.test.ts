@@ -6,17 +6,19 @@ import { photoLike } from "@/test/harness/images";
 
 /**
  * Limits that are fair between users and hold across instances, with the app's defaults for one
- * user's share of an instance's image jobs (1 running, 2 waiting) on an instance of 2 slots.
+ * user's share of an instance's image jobs (1 running, 2 waiting) on an instance of 2 slots, and
+ * 3 crops per upload.
  */
 
 const restoreEnv = snapshotEnv();
-Object.assign(process.env, { IMAGE_JOBS_MAX: "2", IMAGE_QUEUE_MAX: "8", IMAGE_JOBS_PER_USER: "1", IMAGE_QUEUE_PER_USER: "2" });
+Object.assign(process.env, { IMAGE_JOBS_MAX: "2", IMAGE_QUEUE_MAX: "8", IMAGE_JOBS_PER_USER: "1", IMAGE_QUEUE_PER_USER: "2", CROPS_PER_UPLOAD: "3" });
 afterAll(restoreEnv);
 
 const app = async () => ({
   ...(await import("@/lib/avatars/start-upload")),
   ...(await import("@/lib/avatars/finish-upload")),
   ...(await import("@/lib/avatars/crop")),
+  ...(await import("@/lib/avatars/save")),
   ...(await import("@/lib/images/image-jobs")),
   ...(await import("./helpers")),
 });
@@ -80,5 +82,38 @@ describe("fair image jobs", () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     }
+  });
+});
+
+describe("crops per upload", () => {
+  it("the 4th crop of an upload gets 409 saying what to do; one of the three can still be saved", async () => {
+    const { cropUpload, saveAvatar, newTestUser, ensureBucket } = await app();
+    await ensureBucket();
+    const user = newTestUser();
+    const upload = await readyUpload(user, await sharp(await photoLike(900, 700, 12)).jpeg().toBuffer());
+    const crops = [];
+    for (let i = 0; i < 3; i++) crops.push(await cropUpload(user, upload, square(500, i * 10)));
+    const refused = cropUpload(user, upload, square(400));
+    await expect(refused).rejects.toMatchObject({
+      code: "crop_limit_reached",
+      status: 409,
+      retryAfterSeconds: undefined, // waiting does not help; the message says what does
+      message: /You have cropped this picture 3 times, the most one upload allows\. Go back to save one of those crops, or upload the picture again/,
+    });
+    await expect(saveAvatar(user, upload, crops[1]!.cropId)).resolves.toMatchObject({ avatarId: crops[1]!.cropId, current: true });
+  });
+
+  it("counts the crops in S3, so crops another instance made count too (a crop with any rendition)", async () => {
+    const { cropUpload, newTestUser } = await app();
+    const { putObject } = await import("@/lib/storage/objects");
+    const { cropKey, newAvatarId } = await import("@/lib/storage/keys");
+    const user = newTestUser();
+    const upload = await readyUpload(user, await sharp(await photoLike(900, 700, 13)).jpeg().toBuffer());
+    await cropUpload(user, upload, square(500));
+    // As another instance would have left them: one whole crop, one whose small rendition is all that was written yet.
+    const whole = newAvatarId();
+    for (const size of [512, 256, 128, 64] as const) await putObject(cropKey(user, upload, whole, size), "webp", { contentType: "image/webp" });
+    await putObject(cropKey(user, upload, newAvatarId(), 64), "webp", { contentType: "image/webp" });
+    await expect(cropUpload(user, upload, square(400))).rejects.toMatchObject({ code: "crop_limit_reached", status: 409 });
   });
 });
