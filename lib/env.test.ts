@@ -50,6 +50,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...base, CROPS_PER_UPLOAD: "0" })).toThrow(/CROPS_PER_UPLOAD/);
   });
 
+  it("probes conditional writes unless told", () => {
+    expect(parseEnv(base).S3_CONDITIONAL_WRITES).toBe("auto");
+    expect(parseEnv({ ...base, S3_CONDITIONAL_WRITES: "false" }).S3_CONDITIONAL_WRITES).toBe("false");
+    expect(() => parseEnv({ ...base, S3_CONDITIONAL_WRITES: "yes" })).toThrow(/S3_CONDITIONAL_WRITES: must be auto, true or false/);
+  });
+
   it("reads booleans and lists", () => {
     const env = parseEnv({ ...base, S3_FORCE_PATH_STYLE: "true", CORS_ALLOWED_ORIGINS: "http://a.test, http://b.test:8080" });
     expect(env.S3_FORCE_PATH_STYLE).toBe(true);

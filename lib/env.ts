@@ -58,6 +58,11 @@ const envObject = z.object({
   /** One user's share of an instance's image jobs: running at once, and waiting (lib/images/job-limiter.ts). */
   IMAGE_JOBS_PER_USER: positiveInt(1),
   IMAGE_QUEUE_PER_USER: z.coerce.number().int().min(0).default(2),
+  /**
+   * Whether the S3 honours `If-None-Match: *` on PutObject (the hourly quota then holds exactly):
+   * auto probes it once per process; true/false skip the probe.
+   */
+  S3_CONDITIONAL_WRITES: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
   S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
 
   INSTANCE_ID: optionalString,
