@@ -17,6 +17,10 @@ export function appEnvironment(endpoint: string, extra: Record<string, string> =
     NEXTAUTH_URL: "http://127.0.0.1:3999",
     UPLOAD_MAX_BYTES: String(200 * 1024 * 1024),
     UPLOADS_PER_HOUR: "100000",
+    // The concurrency probe's N clients are one bench user, and it measures what one instance
+    // holds under load: that user's share of the image jobs is the whole instance (the defaults, 2 and 8).
+    IMAGE_JOBS_PER_USER: "2",
+    IMAGE_QUEUE_PER_USER: "8",
     S3_REQUEST_TIMEOUT_MS: "60000",
     LOG_LEVEL: "silent",
     ...extra,

@@ -43,6 +43,19 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...base, S3_FORCE_PATH_STYLE: "yes" })).toThrow(/S3_FORCE_PATH_STYLE: must be true or false/);
   });
 
+  it("gives each user a share of an instance's image jobs that leaves the other slots to others", () => {
+    expect(parseEnv(base)).toMatchObject({ IMAGE_JOBS_MAX: 2, IMAGE_JOBS_PER_USER: 1, IMAGE_QUEUE_MAX: 8, IMAGE_QUEUE_PER_USER: 2, CROPS_PER_UPLOAD: 20 });
+    expect(() => parseEnv({ ...base, IMAGE_JOBS_MAX: "2", IMAGE_JOBS_PER_USER: "3" })).toThrow(/IMAGE_JOBS_PER_USER: must be at most IMAGE_JOBS_MAX \(2\)/);
+    expect(parseEnv({ ...base, IMAGE_JOBS_MAX: "1" }).IMAGE_JOBS_PER_USER).toBe(1);
+    expect(() => parseEnv({ ...base, CROPS_PER_UPLOAD: "0" })).toThrow(/CROPS_PER_UPLOAD/);
+  });
+
+  it("probes conditional writes unless told", () => {
+    expect(parseEnv(base).S3_CONDITIONAL_WRITES).toBe("auto");
+    expect(parseEnv({ ...base, S3_CONDITIONAL_WRITES: "false" }).S3_CONDITIONAL_WRITES).toBe("false");
+    expect(() => parseEnv({ ...base, S3_CONDITIONAL_WRITES: "yes" })).toThrow(/S3_CONDITIONAL_WRITES: must be auto, true or false/);
+  });
+
   it("reads booleans and lists", () => {
     const env = parseEnv({ ...base, S3_FORCE_PATH_STYLE: "true", CORS_ALLOWED_ORIGINS: "http://a.test, http://b.test:8080" });
     expect(env.S3_FORCE_PATH_STYLE).toBe(true);

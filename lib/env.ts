@@ -51,8 +51,18 @@ const envObject = z.object({
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   IMAGE_MAX_PIXELS: positiveInt(64_000_000),
   UPLOADS_PER_HOUR: positiveInt(30),
+  /** Crops one upload may have (each is four renditions in S3); counted in S3, so across instances. */
+  CROPS_PER_UPLOAD: positiveInt(20),
   IMAGE_JOBS_MAX: positiveInt(2),
   IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
+  /** One user's share of an instance's image jobs: running at once, and waiting (lib/images/job-limiter.ts). */
+  IMAGE_JOBS_PER_USER: positiveInt(1),
+  IMAGE_QUEUE_PER_USER: z.coerce.number().int().min(0).default(2),
+  /**
+   * Whether the S3 honours `If-None-Match: *` on PutObject (the hourly quota then holds exactly):
+   * auto probes it once per process; true/false skip the probe.
+   */
+  S3_CONDITIONAL_WRITES: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
   S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
 
   INSTANCE_ID: optionalString,
@@ -76,6 +86,9 @@ const envSchema = envObject.superRefine((env, ctx) => {
   }
   if (Boolean(env.AUTH_GOOGLE_ID) !== Boolean(env.AUTH_GOOGLE_SECRET)) {
     ctx.addIssue({ code: "custom", path: ["AUTH_GOOGLE_SECRET"], message: "set both AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET, or neither" });
+  }
+  if (env.IMAGE_JOBS_PER_USER > env.IMAGE_JOBS_MAX) {
+    ctx.addIssue({ code: "custom", path: ["IMAGE_JOBS_PER_USER"], message: `must be at most IMAGE_JOBS_MAX (${env.IMAGE_JOBS_MAX}): it is one user's share of those slots` });
   }
   const oidc = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_ID, env.AUTH_OIDC_SECRET];
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {

@@ -11,6 +11,9 @@ const statusByCode = {
   crop_not_found: 404,
   avatar_not_found: 404,
   upload_incomplete: 409,
+  // 409, not 429: waiting never helps (the upload keeps its crops until it is saved or expires);
+  // the user has to do something else, which the message says.
+  crop_limit_reached: 409,
   file_too_large: 413,
   body_too_large: 413,
   unsupported_type: 415,
@@ -35,19 +38,22 @@ const defaultMessages: Record<ErrorCode, string> = {
   crop_not_found: "That crop was not found. Please crop the picture again.",
   avatar_not_found: "That avatar was not found.",
   upload_incomplete: "The upload has not finished yet.",
+  crop_limit_reached: "This picture has been cropped as many times as one upload allows. Go back to save one of those crops, or upload the picture again to keep cropping.",
   file_too_large: "The file is too large.",
   body_too_large: "The request body is too large.",
   unsupported_type: "That type of file is not supported. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
   not_an_image: "That file is not a picture we can read. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
   image_too_large: "The picture has too many pixels.",
   corrupt_image: "The picture is damaged or incomplete. Please choose another file.",
+  // 429 + Retry-After: waiting helps. Per instance, a user's share of the image jobs is full, or the
+  // instance's (IMAGE_JOBS_*); across instances, the hourly uploads (UPLOADS_PER_HOUR).
   rate_limited: "Too many requests. Please wait a moment and try again.",
   internal: "Something went wrong on our side. Please try again.",
   storage_unavailable: "Storage is not reachable right now. Please try again in a moment.",
 };
 
 /** Which limit a 429 hit, for the metrics (lib/metrics): the code alone does not say. */
-export type LimitName = "uploads_per_hour" | "image_slots_full";
+export type LimitName = "uploads_per_hour" | "image_slots_full" | "image_jobs_per_user";
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; requestId?: string } };
 

@@ -6,8 +6,8 @@ import type { CropRequest } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { encodeRenditions, inspectImage } from "@/lib/images/pipeline";
-import { cropKey, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
-import { getObjectBytes, headObject, presignGet, putObject } from "@/lib/storage/objects";
+import { cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { getObjectBytes, headObject, listKeys, presignGet, putObject } from "@/lib/storage/objects";
 
 import type { Context } from "../context";
 import { naiveSquare } from "./in-memory";
@@ -47,8 +47,12 @@ export async function naiveAppWay(context: Context, uploadId: string, crop: Crop
   const store = (size: RenditionSize, data: Buffer) =>
     void uploads.push(putObject(cropKey(context.userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" }));
   const preview = headObject(previewKey(context.userId, uploadId));
-  await withImageSlot(async () => {
-    const [ready, bytes] = await Promise.all([preview, getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES)]);
+  await withImageSlot(context.userId, async () => {
+    const [ready, bytes] = await Promise.all([
+      preview,
+      getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES),
+      listKeys(cropsPrefix(context.userId, uploadId)), // cropUpload's count of the upload's crops
+    ]);
     if (!ready || !bytes) throw new Error("upload not ready");
     await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
     await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES, store);

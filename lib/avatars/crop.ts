@@ -6,8 +6,8 @@ import { cropProblem, displayTransform, transformedSize } from "@/lib/images/cro
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
-import { cropKey, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
-import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
+import { cropIdFromCropKey, cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { getObjectBytes, headObject, listKeys, putObject } from "@/lib/storage/objects";
 
 import type { CropResult } from "./api-types";
 import { cropUrl } from "./image-urls";
@@ -32,12 +32,16 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
     uploads.push(upload);
   };
   // Downloaded inside the job slot, like in finishUpload: memory is bounded by IMAGE_JOBS_MAX. The
-  // download starts while the preview's HEAD is under way (one round trip less) and is aborted
-  // when the upload or the crop turns out not to be usable, so it never outlives the slot.
-  await withImageSlot(async () => {
+  // download starts while the preview's HEAD and the count of crops are under way (no round trip
+  // more) and is aborted when the upload or the crop turns out not to be usable, so it never
+  // outlives the slot.
+  await withImageSlot(userId, async () => {
     const download = new AbortController();
     const original = getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES, download.signal);
     original.catch(() => undefined); // awaited below unless the checks throw first
+    // Counted once this user's slot is held, so their earlier crops on this instance are listed.
+    const crops = countCrops(userId, uploadId, env.CROPS_PER_UPLOAD);
+    crops.catch(() => undefined); // awaited below unless the preview check throws first
     try {
       const metadata = (await preview)?.metadata;
       if (!metadata) {
@@ -46,6 +50,12 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
       }
       const problem = cropProblem(crop, transformedSize(displayedSizeFrom(metadata), displayTransform(1, crop.rotation)));
       if (problem) throw new AppError("invalid_crop", problem);
+      if ((await crops) >= env.CROPS_PER_UPLOAD) {
+        throw new AppError(
+          "crop_limit_reached",
+          `You have cropped this picture ${env.CROPS_PER_UPLOAD} times, the most one upload allows. Go back to save one of those crops, or upload the picture again to keep cropping.`,
+        );
+      }
     } catch (error) {
       download.abort();
       throw error;
@@ -56,6 +66,26 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   });
   const [url] = await Promise.all([cropUrl(userId, uploadId, cropId), ...uploads]);
   return { uploadId, cropId, url };
+}
+
+/**
+ * The crops an upload has, whichever instance made them: S3 is the only place that knows, so the
+ * crops prefix is listed (four renditions per crop; a crop with any rendition counts). Crops made
+ * at the same moment on other instances may not be listed yet, so a burst across instances can
+ * pass the bound by the crops in flight; the bound is about storage and work, not exactness.
+ */
+async function countCrops(userId: string, uploadId: string, atLeast: number): Promise<number> {
+  const ids = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await listKeys(cropsPrefix(userId, uploadId), { continuationToken: token });
+    for (const key of page.keys) {
+      const id = cropIdFromCropKey(userId, uploadId, key);
+      if (id) ids.add(id);
+    }
+    token = page.nextToken;
+  } while (token && ids.size < atLeast);
+  return ids.size;
 }
 
 /** A crop made earlier, for the save step's page. */

@@ -34,7 +34,7 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
     if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
     // The original is downloaded inside the job slot: only running jobs hold one (up to
     // UPLOAD_MAX_BYTES each), so IMAGE_JOBS_MAX bounds this instance's memory however many wait.
-    const { size, image, preview } = await withImageSlot(async () => {
+    const { size, image, preview } = await withImageSlot(userId, async () => {
       const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
       if (!bytes) throw new AppError("upload_not_found");
       return { size: bytes.length, image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS), preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS) };

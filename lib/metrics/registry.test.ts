@@ -51,9 +51,9 @@ describe("the metrics registry", () => {
 
   it("reports a tracked job limiter's running and queued jobs when scraped", async () => {
     const { renderMetrics, trackImageJobs } = await import("./registry");
-    const limiter = trackImageJobs(new JobLimiter(1, 2));
+    const limiter = trackImageJobs(new JobLimiter({ maxRunning: 1, maxQueued: 2, perOwner: { running: 1, queued: 2 } }));
     const gate = deferred();
-    const jobs = [limiter.run(() => gate.promise), limiter.run(async () => undefined), limiter.run(async () => undefined)];
+    const jobs = [limiter.run("a", () => gate.promise), limiter.run("b", async () => undefined), limiter.run("c", async () => undefined)];
     let { body } = await renderMetrics();
     expect(body).toContain('avatar_relay_image_jobs_running{instance_id="unit-7"} 1');
     expect(body).toContain('avatar_relay_image_jobs_queued{instance_id="unit-7"} 2');

@@ -60,7 +60,7 @@ function createMetrics() {
     }),
     rateLimited: new Counter({
       name: "avatar_relay_rate_limited_total",
-      help: "Requests refused with 429, by reason (uploads_per_hour, image_slots_full, ...).",
+      help: "Requests refused with 429, by reason (uploads_per_hour, image_slots_full, image_jobs_per_user, ...).",
       labelNames: ["reason"] as const,
       registers,
     }),

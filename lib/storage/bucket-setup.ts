@@ -1,5 +1,7 @@
 import "server-only";
 
+import { randomBytes } from "node:crypto";
+
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -16,7 +18,8 @@ import { getEnv } from "@/lib/env";
 
 import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID } from "./bucket-config";
 import { bucketUrl } from "./bucket-url";
-import { UPLOADS_PREFIX } from "./keys";
+import { probeConditionalWrites, type ConditionalWriteSupport } from "./conditional-writes";
+import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "./keys";
 import { createS3Client, s3SettingsFromEnv } from "./s3-client";
 import { s3ErrorName, s3StatusOf } from "./s3-errors";
 
@@ -27,7 +30,16 @@ import { s3ErrorName, s3StatusOf } from "./s3-errors";
 
 export type Finding = { level: "ok" | "warn" | "error"; topic: string; message: string };
 
-export type BucketTarget = { client: S3Client; bucket: string; origins: string[]; endpoint?: string; region: string; forcePathStyle: boolean };
+export type BucketTarget = {
+  client: S3Client;
+  bucket: string;
+  origins: string[];
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+  /** S3_CONDITIONAL_WRITES, to say whether the app's setting fits what this S3 does (default auto). */
+  conditionalWrites?: "auto" | "true" | "false";
+};
 type Target = BucketTarget;
 
 /** The bucket the app's configuration names (lib/env.ts), with its own client, for setup and checks. */
@@ -40,6 +52,7 @@ export function bucketTargetFromEnv(): BucketTarget {
     endpoint: settings.endpoint,
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
+    conditionalWrites: getEnv().S3_CONDITIONAL_WRITES,
   };
 }
 
@@ -151,6 +164,8 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
     });
   }
 
+  findings.push(await conditionalWritesFinding(target));
+
   // Privacy, as an anonymous visitor sees it
   const probeKey = `${UPLOADS_PREFIX}setup-check-${Date.now()}`;
   try {
@@ -167,6 +182,26 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: probeKey })).catch(() => undefined);
   }
   return findings;
+}
+
+/** What this S3 does with If-None-Match on PutObject, and so how exactly the hourly upload limit holds. */
+async function conditionalWritesFinding(target: Target): Promise<Finding> {
+  const topic = "conditional-writes";
+  let support: ConditionalWriteSupport;
+  try {
+    support = await probeConditionalWrites(target.client, target.bucket, conditionalWriteProbeKey(randomBytes(8).toString("hex")));
+  } catch (error) {
+    return { level: "warn", topic, message: `could not test If-None-Match on PutObject (${s3ErrorName(error)})` };
+  }
+  const mode = target.conditionalWrites ?? "auto";
+  if (support.kind === "honoured") {
+    return mode === "false"
+      ? { level: "warn", topic, message: `this S3 honours If-None-Match on PutObject, but S3_CONDITIONAL_WRITES=false: the hourly upload limit is counted and a burst may admit fewer; set it to auto` }
+      : { level: "ok", topic, message: "this S3 honours If-None-Match on PutObject: the hourly upload limit holds exactly under a burst" };
+  }
+  return mode === "true"
+    ? { level: "error", topic, message: `S3_CONDITIONAL_WRITES=true, but on this S3 ${support.detail}: the hourly upload limit would not hold; set it to auto` }
+    : { level: "ok", topic, message: `on this S3 ${support.detail}: the hourly upload limit is counted (never more than UPLOADS_PER_HOUR; a burst may admit fewer)` };
 }
 
 export function formatFindings(findings: Finding[]): string {

@@ -4,16 +4,24 @@ import {
   AVATAR_ID_PATTERN,
   avatarCreatedAt,
   avatarIdFromHistoryKey,
+  conditionalWriteProbeKey,
+  cropIdFromCropKey,
   cropKey,
+  cropsPrefix,
   currentAvatarKey,
   historyKey,
   isAvatarId,
   isUploadId,
+  isUserId,
   newAvatarId,
   newUploadId,
   originalKey,
   renditionKey,
+  slotFromUploadSlotKey,
   uploadPrefix,
+  uploadSlotKey,
+  uploadsStartedPrefix,
+  uploadStartedKey,
 } from "./keys";
 
 const user = "0123456789abcdef01234567";
@@ -70,5 +78,54 @@ describe("keys", () => {
     expect(avatarIdFromHistoryKey(user, `avatars/ffffffffffffffffffffffff/history/${avatar}.json`)).toBeUndefined();
     expect(avatarIdFromHistoryKey(user, `avatars/${user}/history/not-an-id.json`)).toBeUndefined();
     expect(isAvatarId(avatar)).toBe(true);
+  });
+
+  it("lists an upload's crops under one prefix and reads each rendition's crop id back, nothing from other keys", () => {
+    expect(cropsPrefix(user, upload)).toBe(`uploads/${user}/${upload}/crops/`);
+    for (const size of [512, 64] as const) expect(cropIdFromCropKey(user, upload, cropKey(user, upload, avatar, size))).toBe(avatar);
+    for (const key of [
+      originalKey(user, upload),
+      `${cropsPrefix(user, upload)}${avatar}`,
+      `${cropsPrefix(user, upload)}${avatar}/`,
+      `${cropsPrefix(user, upload)}not-an-id/512.webp`,
+      `${cropsPrefix(user, upload)}${avatar}/deeper/512.webp`,
+      cropKey(user, "fedcba9876543210fedcba9876543210", avatar, 512),
+    ]) {
+      expect(cropIdFromCropKey(user, upload, key), key).toBeUndefined();
+    }
+  });
+});
+
+describe("upload quota keys", () => {
+  const hour = 493_000;
+
+  it("puts the hour's slots and the fallback's markers under one prefix per user and hour", () => {
+    expect(uploadsStartedPrefix(user, hour)).toBe(`uploads/${user}/started/${hour}/`);
+    expect(uploadSlotKey(user, hour, 0)).toBe(`uploads/${user}/started/${hour}/slot-0`);
+    expect(uploadSlotKey(user, hour, 29)).toBe(`uploads/${user}/started/${hour}/slot-29`);
+    expect(uploadStartedKey(user, hour, upload)).toBe(`uploads/${user}/started/${hour}/${upload}`);
+    expect(() => uploadSlotKey("../other", hour, 0)).toThrow(/invalid user id/);
+    for (const slot of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => uploadSlotKey(user, hour, slot)).toThrow(/slot/);
+  });
+
+  it("reads a slot back from its key, and nothing from a marker, another hour or an odd name", () => {
+    expect(slotFromUploadSlotKey(user, hour, uploadSlotKey(user, hour, 7))).toBe(7);
+    expect(slotFromUploadSlotKey(user, hour, uploadSlotKey(user, hour, 0))).toBe(0);
+    for (const key of [
+      uploadStartedKey(user, hour, upload),
+      uploadSlotKey(user, hour + 1, 7),
+      `${uploadsStartedPrefix(user, hour)}slot-`,
+      `${uploadsStartedPrefix(user, hour)}slot-07`,
+      `${uploadsStartedPrefix(user, hour)}slot-7x`,
+      `${uploadsStartedPrefix(user, hour)}slot--1`,
+    ]) {
+      expect(slotFromUploadSlotKey(user, hour, key), key).toBeUndefined();
+    }
+  });
+
+  it("puts the conditional-write probe under uploads/ (the lifecycle rule expires it) where no user's keys can be", () => {
+    expect(conditionalWriteProbeKey("0123abcd")).toBe("uploads/_probes/conditional-writes/0123abcd");
+    expect(isUserId("_probes")).toBe(false);
+    expect(() => conditionalWriteProbeKey("../x")).toThrow(/probe key/);
   });
 });

@@ -54,25 +54,64 @@ export function uploadPrefix(userId: string, uploadId: string): string {
   return `${UPLOADS_PREFIX}${userId}/${uploadId}/`;
 }
 
-/** Empty markers counting the uploads a user started in one hour (see countUploadStart). */
+/**
+ * The uploads a user started in one hour (lib/avatars/upload-quota.ts): one slot key per admitted
+ * start where S3 honours conditional writes, else one marker per start, named by its upload id.
+ */
 export function uploadsStartedPrefix(userId: string, hourWindow: number): string {
   assertId("user", userId, isUserId);
   return `${UPLOADS_PREFIX}${userId}/started/${Math.trunc(hourWindow)}/`;
 }
 
+/** The counting fallback's marker: one per start, named by the upload it admitted. */
 export function uploadStartedKey(userId: string, hourWindow: number, uploadId: string): string {
   assertId("upload", uploadId, isUploadId);
   return `${uploadsStartedPrefix(userId, hourWindow)}${uploadId}`;
 }
 
+/** Slot `slot` (0 ≤ slot < the hourly limit) of the hour; whoever creates it first owns it. */
+export function uploadSlotKey(userId: string, hourWindow: number, slot: number): string {
+  if (!Number.isSafeInteger(slot) || slot < 0) throw new Error("refusing to build a key for a slot that is not a non-negative integer");
+  return `${uploadsStartedPrefix(userId, hourWindow)}slot-${slot}`;
+}
+
+/** The slot a listed key under uploadsStartedPrefix names; undefined for a fallback marker or anything else. */
+export function slotFromUploadSlotKey(userId: string, hourWindow: number, key: string): number | undefined {
+  const prefix = `${uploadsStartedPrefix(userId, hourWindow)}slot-`;
+  if (!key.startsWith(prefix)) return undefined;
+  const digits = key.slice(prefix.length);
+  return /^(0|[1-9][0-9]{0,8})$/.test(digits) ? Number(digits) : undefined;
+}
+
+/**
+ * Where an instance checks, once per process, whether this S3 honours If-None-Match on PutObject
+ * (lib/storage/conditional-writes.ts). Under uploads/ so the app's IAM policy allows it and the
+ * lifecycle rule removes a probe a dead instance left; "_probes" can never be a user id.
+ */
+export function conditionalWriteProbeKey(token: string): string {
+  if (!/^[0-9a-f]{8,64}$/.test(token)) throw new Error("refusing to build a probe key from a token that is not hex");
+  return `${UPLOADS_PREFIX}_probes/conditional-writes/${token}`;
+}
+
 export const originalKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}original`;
 export const previewKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}preview.webp`;
+
+/** Every crop of one upload (each is a folder of its renditions): listed to bound crops per upload. */
+export const cropsPrefix = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}crops/`;
 
 /** A crop is stored as its renditions; saving it copies them under AVATARS_PREFIX. */
 export function cropKey(userId: string, uploadId: string, cropId: string, size: RenditionSize): string {
   assertId("crop", cropId, isAvatarId);
   if (!isRenditionSize(size)) throw new Error("refusing to build a key for a size that is not a rendition size");
-  return `${uploadPrefix(userId, uploadId)}crops/${cropId}/${size}.webp`;
+  return `${cropsPrefix(userId, uploadId)}${cropId}/${size}.webp`;
+}
+
+/** The crop a listed key under cropsPrefix belongs to; undefined for anything that is not a crop's rendition. */
+export function cropIdFromCropKey(userId: string, uploadId: string, key: string): string | undefined {
+  const prefix = cropsPrefix(userId, uploadId);
+  if (!key.startsWith(prefix)) return undefined;
+  const [cropId, file, ...rest] = key.slice(prefix.length).split("/");
+  return cropId && file && rest.length === 0 && isAvatarId(cropId) ? cropId : undefined;
 }
 
 /** Saved avatars: renditions, history records and the current pointer, kept until the user deletes them. */

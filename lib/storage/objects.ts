@@ -17,7 +17,7 @@ import { AppError } from "@/lib/errors";
 import { AVATARS_PREFIX } from "./keys";
 import { getS3 } from "./s3-client";
 import { postPolicyConditions, type PresignedPost } from "./post-policy";
-import { isNotFound, isStorageUnavailable, s3StatusOf } from "./s3-errors";
+import { isConditionalConflict, isNotFound, isPreconditionFailed, isStorageUnavailable, s3StatusOf } from "./s3-errors";
 
 /** S3 operations the use cases need, with S3's failures translated into AppErrors. */
 
@@ -101,6 +101,35 @@ export async function putObject(key: string, body: Buffer | string, options: Put
       }),
     );
   } catch (error) {
+    return translate(error);
+  }
+}
+
+/**
+ * Creates `key` only if it does not exist (`If-None-Match: *`): "created", "exists" (412), or
+ * "conflict" (AWS's 409: another conditional write to the key was under way; its outcome is not
+ * known). Meaningful only where S3 honours the header (lib/storage/conditional-writes.ts): an S3
+ * that ignores it overwrites and answers "created".
+ */
+export async function putObjectIfAbsent(key: string, body: string, options: PutOptions): Promise<"created" | "exists" | "conflict"> {
+  const { client, bucket } = getS3();
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: options.contentType,
+        ContentLength: Buffer.byteLength(body),
+        CacheControl: options.cacheControl,
+        Metadata: options.metadata,
+        IfNoneMatch: "*",
+      }),
+    );
+    return "created";
+  } catch (error) {
+    if (isPreconditionFailed(error)) return "exists";
+    if (isConditionalConflict(error)) return "conflict";
     return translate(error);
   }
 }

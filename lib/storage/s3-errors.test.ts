@@ -1,7 +1,7 @@
 import { NoSuchKey, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 
-import { isNotFound, isStorageUnavailable, s3ErrorName, s3StatusOf } from "./s3-errors";
+import { isConditionalConflict, isNotFound, isPreconditionFailed, isStorageUnavailable, s3ErrorName, s3StatusOf } from "./s3-errors";
 
 /** Errors as the SDK throws them: S3's answers carry $metadata, network failures do not. */
 const s3Error = (name: string, status: number) =>
@@ -60,5 +60,28 @@ describe("s3ErrorName", () => {
     expect(s3ErrorName(refused)).toBe("ECONNREFUSED");
     expect(s3ErrorName(new Error("no code"))).toBe("Error");
     expect(s3ErrorName(undefined)).toBe("Error");
+  });
+});
+
+describe("isPreconditionFailed", () => {
+  it("knows a 412 PreconditionFailed (If-None-Match: * on a key that exists), by name or by status", () => {
+    expect(isPreconditionFailed(s3Error("PreconditionFailed", 412))).toBe(true);
+    expect(isPreconditionFailed(s3Error("UnknownError", 412))).toBe(true);
+  });
+
+  it("is false for other answers, a conflict, and no answer", () => {
+    expect(isPreconditionFailed(noSuchKey)).toBe(false);
+    expect(isPreconditionFailed(s3Error("ConditionalRequestConflict", 409))).toBe(false);
+    expect(isPreconditionFailed(s3Error("NotImplemented", 501))).toBe(false);
+    expect(isPreconditionFailed(refused)).toBe(false);
+    expect(isPreconditionFailed(undefined)).toBe(false);
+  });
+});
+
+describe("isConditionalConflict", () => {
+  it("knows AWS's 409 ConditionalRequestConflict, and nothing else", () => {
+    expect(isConditionalConflict(s3Error("ConditionalRequestConflict", 409))).toBe(true);
+    expect(isConditionalConflict(s3Error("PreconditionFailed", 412))).toBe(false);
+    expect(isConditionalConflict(refused)).toBe(false);
   });
 });

@@ -33,3 +33,20 @@ export function isStorageUnavailable(error: unknown): boolean {
   const status = s3StatusOf(error);
   return status === undefined || status >= 500 || text(field(error, "name")) === "TimeoutError";
 }
+
+/**
+ * A conditional request's condition did not hold: for PutObject with `If-None-Match: *`, the key
+ * already exists (412 PreconditionFailed). An S3 that does not implement the header never says
+ * this; it overwrites (lib/storage/conditional-writes.ts finds out which kind this S3 is).
+ */
+export function isPreconditionFailed(error: unknown): boolean {
+  return text(field(error, "name")) === "PreconditionFailed" || s3StatusOf(error) === 412;
+}
+
+/**
+ * AWS S3's 409 ConditionalRequestConflict: another conditional write to the same key was under
+ * way, and neither outcome is known yet. Try again; the key may be free or taken by now.
+ */
+export function isConditionalConflict(error: unknown): boolean {
+  return text(field(error, "name")) === "ConditionalRequestConflict" || s3StatusOf(error) === 409;
+}

@@ -83,9 +83,9 @@ describe("abuse limits", () => {
     await finishUpload(user, started.uploadId);
     const crop = await cropUpload(user, started.uploadId, { left: 0, top: 0, width: 600, height: 600, rotation: 0 });
 
-    // Another request's picture holds the only slot (IMAGE_JOBS_MAX 1, no queue) until released.
+    // Another user's picture holds the only slot (IMAGE_JOBS_MAX 1, no queue) until released.
     let release!: () => void;
-    const busy = withImageSlot(() => new Promise<void>((resolve) => (release = resolve)));
+    const busy = withImageSlot(newTestUser(), () => new Promise<void>((resolve) => (release = resolve)));
     try {
       await expect(cropUpload(user, started.uploadId, { left: 0, top: 0, width: 300, height: 300, rotation: 0 })).rejects.toMatchObject({ code: "rate_limited" });
       await expect(saveAvatar(user, started.uploadId, crop.cropId)).resolves.toMatchObject({ avatarId: crop.cropId, current: true });

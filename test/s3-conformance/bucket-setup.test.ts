@@ -68,13 +68,21 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
     expect(again).toContainEqual({ level: "ok", topic: "bucket", message: `bucket "${bucket}" exists` });
   });
 
-  test("check of a freshly set-up bucket: no error, no warning; private, CORS (stored and preflight), lifecycle all ok", async () => {
+  test("check of a freshly set-up bucket: no error, no warning; private, CORS (stored and preflight), lifecycle, conditional writes all ok", async () => {
     const findings = await checkBucketSetup(setupTarget());
     expect(findings.filter((f) => f.level !== "ok"), show(findings)).toEqual([]);
-    for (const topic of ["bucket", "cors", "cors-preflight", "lifecycle", "private"]) {
+    for (const topic of ["bucket", "cors", "cors-preflight", "lifecycle", "conditional-writes", "private"]) {
       expect([topic, about(findings, topic).map((f) => f.level)]).toEqual([topic, ["ok"]]);
     }
     expect(about(findings, "private")[0]!.message).toContain("anonymous reads are refused");
+    console.log(`s3:check on this S3: ${about(findings, "conditional-writes")[0]!.message}`);
+  });
+
+  test("check says when S3_CONDITIONAL_WRITES contradicts what this S3 does (the hourly upload limit would not hold, or holds less well)", async () => {
+    const honoured = about(await checkBucketSetup(setupTarget()), "conditional-writes")[0]!.message.startsWith("this S3 honours");
+    const wrong = about(await checkBucketSetup({ ...setupTarget(), conditionalWrites: honoured ? "false" : "true" }), "conditional-writes");
+    expect(wrong.map((f) => f.level)).toEqual([honoured ? "warn" : "error"]);
+    expect(wrong[0]!.message).toMatch(/S3_CONDITIONAL_WRITES=(true|false).*set it to auto/);
   });
 
   test("a CORS rule for another origin: check reports an error naming the app's origin and the fix", async () => {
