@@ -112,11 +112,16 @@ export class MetricsScraper {
     return { resets: [...this.accumulators.values()].reduce((n, a) => n + a.resets, 0) };
   }
 
-  /** The counter's growth during the run beside what the load test counted, key by key. */
-  compare(client: Map<string, number>, note: string): MetricsComparison {
-    const after = this.totals();
-    const keys = [...new Set([...client.keys(), ...after.keys()])].sort();
-    const rows = keys.map((key) => ({ key, client: client.get(key) ?? 0, server: (after.get(key) ?? 0) - (this.before.get(key) ?? 0) })).filter((row) => row.client > 0 || row.server > 0);
+  /** Scrapes now and returns the totals (for a phase's start and end). */
+  async snapshot(): Promise<Map<string, number>> {
+    await this.scrapeOnce();
+    return this.totals();
+  }
+
+  /** The counter's growth between two snapshots beside what the load test counted in between, key by key. */
+  compare(client: Map<string, number>, note: string, from: Map<string, number> = this.before, to: Map<string, number> = this.totals()): MetricsComparison {
+    const keys = [...new Set([...client.keys(), ...to.keys()])].sort();
+    const rows = keys.map((key) => ({ key, client: client.get(key) ?? 0, server: (to.get(key) ?? 0) - (from.get(key) ?? 0) })).filter((row) => row.client > 0 || row.server > 0);
     return { scraped: [...this.accumulators.values()].some((a) => a.scrapes > 0), rows, note };
   }
 }

@@ -3,6 +3,7 @@ import { formatMiB, formatMs, quantile } from "../stats";
 
 import type { ChaosEvent } from "./chaos";
 import type { MetricsComparison } from "./metrics";
+import type { ProbeResults } from "./probes";
 import type { Verdict } from "./verify";
 import { STEPS, type WalkerLog } from "./walker";
 
@@ -14,6 +15,9 @@ export type LoadtestResults = {
   peakRss: Record<string, number>;
   verdict: Verdict;
   metrics?: MetricsComparison;
+  /** The calm phase after the chaos: every process up, scraped when no walk was under way. */
+  calm?: MetricsComparison;
+  probes?: ProbeResults;
 };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -79,21 +83,59 @@ export function renderLoadtestReport(results: LoadtestResults): string {
     "|---:|---:|---|",
     ...results.chaos.map((event) => `| ${seconds(event.at)} | ${seconds(event.until)} | ${event.what} |`),
     "",
-    ...(results.metrics?.scraped ? metricsSection(results.metrics) : ["## Metrics", "", "Not compared: no instance answered /api/metrics in this build."]),
+    ...(results.probes ? probesSection(results.probes) : []),
+    "",
+    ...(results.metrics?.scraped ? metricsSection(results.metrics, results.calm) : ["## Metrics", "", "Not compared: no instance answered /api/metrics in this build."]),
     "",
   ].join("\n");
 }
 
-function metricsSection(metrics: MetricsComparison): string[] {
+function comparisonTable(comparison: MetricsComparison): string[] {
   return [
-    "## The instances' own metrics beside the load test's counts",
-    "",
-    "Scraped from every instance directly (`/api/metrics`, bearer token) every 0.5 s; a counter that went down started again with a new process, so the runs are added up. A SIGKILLed instance loses what it counted since its last scrape, as Prometheus would.",
-    "",
     "| answers | load test saw | instances counted | difference |",
     "|---|---:|---:|---:|",
-    ...metrics.rows.map((row) => `| ${row.key} | ${row.client} | ${row.server} | ${row.server - row.client} |`),
+    ...comparison.rows.map((row) => `| ${row.key} | ${row.client} | ${row.server} | ${row.server - row.client} |`),
+  ];
+}
+
+function metricsSection(metrics: MetricsComparison, calm?: MetricsComparison): string[] {
+  const calmAgrees = calm ? calm.rows.every((row) => row.client === row.server) : false;
+  return [
+    ...(calm
+      ? [
+          "## The instances' own metrics beside the load test's counts",
+          "",
+          `**Calm phase** (after the chaos, every process up, scraped while no walk was under way): they ${calmAgrees ? "**agree**, answer for answer" : "**do not agree**"}.`,
+          "",
+          ...comparisonTable(calm),
+          "",
+          "**The whole run**, chaos included:",
+          "",
+        ]
+      : []),
+    "Scraped from every instance directly (`/api/metrics`, bearer token) every 0.5 s; a counter that went down started again with a new process, so the runs are added up. A SIGKILLed instance loses what it counted since its last scrape, as Prometheus would.",
+    "",
+    ...comparisonTable(metrics),
     "",
     metrics.note,
+  ];
+}
+
+const statuses = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(", ");
+
+function probesSection(probes: ProbeResults): string[] {
+  const { cropFlood, presignBurst } = probes;
+  return [
+    "## Probes, after the run, on the same cluster",
+    "",
+    `- **One user floods crops**: ${cropFlood.crops} crops at once of one ${cropFlood.megapixels} MP upload answered ${statuses(cropFlood.statuses)}. Meanwhile another user's crop answered ${cropFlood.otherUserStatus} in ${formatMs(cropFlood.otherUserMs)} ms (${formatMs(cropFlood.otherUserAloneMs)} ms alone, just before).`,
+    `- **One user's burst of upload starts**: ${presignBurst.requests} at once with UPLOADS_PER_HOUR=${presignBurst.limit} answered ${statuses(presignBurst.statuses)}.`,
+    ...probes.chunkedBody.map(
+      (probe) =>
+        `- **A 1 MiB chunked JSON body, sent slowly (16 KiB every 5 ms), ${probe.target}**: ${probe.status} ${probe.code} after ${(probe.bytesSentWhenAnswered / 1024).toFixed(0)} KiB of ${(probe.bodyBytes / 1024).toFixed(0)} KiB were sent.`,
+    ),
   ];
 }

@@ -27,12 +27,15 @@ import { handleSignals, interrupted } from "@/test/harness/runner/child";
 
 import { chaosPlan, runChaos } from "./chaos";
 import { MetricsScraper } from "./metrics";
+import { runProbes } from "./probes";
 import { renderLoadtestReport, type LoadtestResults } from "./report";
 import { verify } from "./verify";
 import { newLog, Walker } from "./walker";
 
 const RESULTS = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "results");
 const MAX_REQUESTS = 50_000;
+const UPLOADS_PER_HOUR = 60;
+const CALM_MS = 15_000;
 
 function options() {
   const { values } = parseArgs({
@@ -87,8 +90,8 @@ async function main() {
       devLogin: true,
       s3: s3Env,
     }),
-    // An operator's setting for a load test: the hourly bound would otherwise stop each user after 30 walks.
-    UPLOADS_PER_HOUR: "100000",
+    // Above what one virtual user walks in a run (the default 30 would stop them), and what the burst probe meets.
+    UPLOADS_PER_HOUR: String(UPLOADS_PER_HOUR),
     METRICS_TOKEN: metricsToken,
     LOG_LEVEL: "warn",
   };
@@ -138,15 +141,34 @@ async function main() {
       }),
     );
     const events = await chaos;
+
+    // A calm phase with every process up and no chaos: between two scrapes taken while no walk is
+    // under way, the instances' counters and the load test's own count must agree exactly.
+    const calmClientBefore = new Map(log.answers);
+    const calmServerBefore = await scraper.snapshot();
+    const calmStarted = Date.now();
+    await Promise.all(
+      walkers.map(async (walker, i) => {
+        for (let n = 0; Date.now() - calmStarted < CALM_MS && !interrupted(); n++) await walker.walk(pictures[(i + n) % pictures.length]!, n % 3 === 2);
+      }),
+    );
+    const calmServerAfter = await scraper.snapshot();
+    const calmClient = new Map([...log.answers].map(([key, n]) => [key, n - (calmClientBefore.get(key) ?? 0)] as const).filter(([, n]) => n > 0));
+    const calm = scraper.compare(calmClient, "", calmServerBefore, calmServerAfter);
     clearInterval(sampler);
     await sleep(3_000); // the saves' cleanup runs after their answers
     const { resets } = await scraper.stop();
     console.log(`walks ${log.walks}, saves ${log.saves.length}, errors ${log.errors.length}; checking S3 and the API...`);
     const verdict = await verify(walkers, log.saves);
+    console.log("probes: a crop flood, a burst of upload starts, a slow 1 MiB chunked body...");
+    const probes = await runProbes({ lbUrl, instanceUrl: cluster.instances()[0]!.url, uploadsPerHour: UPLOADS_PER_HOUR, t0 });
 
     const client = new Map<string, number>();
     for (const [key, value] of log.answers) client.set(key, value);
-    const metrics = scraper.compare(client, `Counters restarted ${resets} times (new processes) during the run.`);
+    const metrics = scraper.compare(
+      client,
+      `Counters started again ${resets} times (new processes) during the run. Where the whole run differs, it is by answers a process gave after its last scrape before it was killed or restarted: Prometheus would lose those too.`,
+    );
     const results: LoadtestResults = {
       startedAt: new Date(t0).toISOString(),
       options: { users: opts.users, durationSeconds: opts.durationSeconds, instances: 3, s3: s3Label, node: process.version, cpus: availableParallelism() },
@@ -155,6 +177,8 @@ async function main() {
       peakRss,
       verdict,
       metrics,
+      calm,
+      probes,
     };
     const report = renderLoadtestReport(results);
     console.log(`\n${report}`);
