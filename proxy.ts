@@ -4,12 +4,18 @@ import { getEnv } from "@/lib/env";
 import { requestIdFrom } from "@/lib/http/request-id";
 import { instanceId } from "@/lib/log";
 import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
+import { HSTS } from "@/lib/security/headers";
 
 /**
  * Runs before every page and route handler: gives the request an id (kept when a proxy in front
  * already set a sane one), names the instance that answered (x-served-by), and sets the page's
  * Content-Security-Policy with a fresh nonce, which Next.js reads from the request header, and HSTS
  * when the app's URL is https.
+ *
+ * Not for the JSON API that route() wraps (lib/http/handler.ts sets the same headers there): for
+ * every request the proxy sees, Next reads the whole request body off the socket and buffers it
+ * (up to 10 MB) before the route handler runs, so the handler's 16 KiB limit could not stop the
+ * reading. next-auth's routes (/api/auth) still run through it.
  */
 
 let cachedOrigins: { s3: string[]; images: string[] } | undefined;
@@ -24,7 +30,6 @@ function origins() {
   return cachedOrigins;
 }
 
-const HSTS = "max-age=63072000";
 const secureOrigin = () => getEnv().NEXTAUTH_URL?.startsWith("https://") ?? false;
 
 export function proxy(request: NextRequest) {
@@ -48,5 +53,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/(?!auth/)).*)" }],
 };

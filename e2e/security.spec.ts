@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
 import { makeBadFiles } from "@/test/harness/bad-files";
+import { slowChunkedPost } from "@/test/harness/http";
 import { photoLike } from "@/test/harness/images";
 
 import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, METRICS_TOKEN, UPLOAD_MAX_BYTES } from "./single/config";
@@ -259,6 +260,17 @@ test("S3 freezing mid-wizard: the user sees 'try again', gets 503 quickly, and c
   }
   await wizard.crop(); // the same wizard continues
   await wizard.save();
+});
+
+test("a 1 MiB chunked JSON body is refused with 413 while it is still being sent, not read whole first", async () => {
+  const user = await ApiUser.signIn(unique("bulky"), APP_ORIGIN);
+  // 16 KiB every 25 ms: the whole body would take 1.6 s to send. Before the JSON API left proxy.ts's
+  // matcher, Next read (and buffered) all of it before the handler ran, and answered at 1024 KiB.
+  const result = await slowChunkedPost(`${APP_ORIGIN}/api/uploads`, { cookie: await user.cookieHeader(), origin: APP_ORIGIN }, 1024 * 1024);
+  console.log(`1 MiB chunked body: ${result.status} ${result.code} after ${result.sent / 1024} KiB were sent`);
+  expect(result).toMatchObject({ status: 413, code: "body_too_large" });
+  expect(result.sent).toBeLessThan(256 * 1024);
+  await user.dispose();
 });
 
 test("the stable avatar URL is public but reveals nothing for an unknown user", async () => {

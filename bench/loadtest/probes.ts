@@ -3,11 +3,10 @@
  * crops while another crops once, one user's burst of upload starts against the hourly bound, and
  * a 1 MiB chunked JSON body sent slowly to an instance.
  */
-import http from "node:http";
-
 import sharp from "sharp";
 
 import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
+import { slowChunkedPost } from "@/test/harness/http";
 import { photoLike } from "@/test/harness/images";
 import { postToS3 } from "@/test/harness/s3-post";
 
@@ -46,42 +45,6 @@ async function crop(client: Client, ready: ReadyUpload): Promise<{ status: numbe
   return { status: response.status, ms: performance.now() - started };
 }
 
-/** Writes a chunked JSON body of `total` bytes in 16 KiB pieces, 5 ms apart, until the answer comes. */
-function slowChunkedPost(url: string, headers: Record<string, string>, total: number): Promise<{ status: number; code: string; sent: number }> {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    const request = http.request(url, { method: "POST", headers: { ...headers, "content-type": "application/json", "transfer-encoding": "chunked" } }, (response) => {
-      answered = true;
-      const sentWhenAnswered = sent;
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      response.on("end", () => {
-        let code = "";
-        try {
-          code = (JSON.parse(body) as { error?: { code?: string } }).error?.code ?? "";
-        } catch {
-          code = body.slice(0, 40);
-        }
-        request.destroy();
-        resolve({ status: response.statusCode ?? 0, code, sent: sentWhenAnswered });
-      });
-    });
-    request.on("error", (error) => (answered ? undefined : reject(error)));
-    const piece = Buffer.alloc(16 * 1024, "a");
-    request.write('{"contentType":"image/jpeg","size":1,"pad":"');
-    const timer = setInterval(() => {
-      if (answered || sent >= total) {
-        clearInterval(timer);
-        if (!answered) request.end('"}');
-        return;
-      }
-      request.write(piece);
-      sent += piece.length;
-    }, 5);
-  });
-}
-
 export async function runProbes(options: { lbUrl: string; instanceUrl: string; uploadsPerHour: number; t0: number }): Promise<ProbeResults> {
   const { lbUrl } = options;
   const flooder = await signedIn(lbUrl, `probe-flooder-${options.t0}`);
@@ -99,8 +62,9 @@ export async function runProbes(options: { lbUrl: string; instanceUrl: string; u
   const floodStatuses = (await Promise.all(flood)).map((r) => r.status);
 
   const burster = await signedIn(lbUrl, `probe-burst-${options.t0}`);
+  const burstSize = options.uploadsPerHour + 50;
   const burst = await Promise.all(
-    Array.from({ length: 80 }, async () => {
+    Array.from({ length: burstSize }, async () => {
       const response = await burster.request("/api/uploads", { json: { contentType: "image/jpeg", size: 1000 } });
       await response.arrayBuffer();
       return response.status;
@@ -117,7 +81,7 @@ export async function runProbes(options: { lbUrl: string; instanceUrl: string; u
   }
   return {
     cropFlood: { crops: 40, statuses: tally(floodStatuses), otherUserStatus: during.status, otherUserMs: during.ms, otherUserAloneMs: alone.ms, megapixels: (width * height) / 1e6 },
-    presignBurst: { requests: 80, limit: options.uploadsPerHour, statuses: tally(burst) },
+    presignBurst: { requests: burstSize, limit: options.uploadsPerHour, statuses: tally(burst) },
     chunkedBody,
   };
 }

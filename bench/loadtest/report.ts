@@ -135,7 +135,7 @@ function probesSection(probes: ProbeResults): string[] {
     `- **One user's burst of upload starts**: ${presignBurst.requests} at once with UPLOADS_PER_HOUR=${presignBurst.limit} answered ${statuses(presignBurst.statuses)}.`,
     ...probes.chunkedBody.map(
       (probe) =>
-        `- **A 1 MiB chunked JSON body, sent slowly (16 KiB every 5 ms), ${probe.target}**: ${probe.status} ${probe.code} after ${(probe.bytesSentWhenAnswered / 1024).toFixed(0)} KiB of ${(probe.bodyBytes / 1024).toFixed(0)} KiB were sent.`,
+        `- **A 1 MiB chunked JSON body, sent slowly (16 KiB every 25 ms), ${probe.target}**: ${probe.status} ${probe.code} after ${(probe.bytesSentWhenAnswered / 1024).toFixed(0)} KiB of ${(probe.bodyBytes / 1024).toFixed(0)} KiB were sent.`,
     ),
   ];
 }

@@ -41,6 +41,8 @@ export function routeOf(pathname: string): string {
 export class Walker {
   readonly client: Client;
   userId = "";
+  /** Refused by the hourly bound: a person reads the sentence and stops, so the virtual user does too. */
+  limited = false;
 
   constructor(
     origin: string,
@@ -108,7 +110,10 @@ export class Walker {
       this.log.walks++;
     } catch (error) {
       const at = Date.now() - this.t0;
-      if (error instanceof ApiError) this.log.errors.push({ step, status: error.status, code: error.code, message: error.message, at });
+      if (error instanceof ApiError) {
+        this.log.errors.push({ step, status: error.status, code: error.code, message: error.message, at });
+        if (error.status === 429 && step === "presign") this.limited = true;
+      }
       else this.log.errors.push({ step, status: 0, code: "exception", message: error instanceof Error ? error.message : String(error), at });
     }
   }

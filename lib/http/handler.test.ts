@@ -58,11 +58,16 @@ async function errorOf(response: Response) {
 }
 
 describe("route()", () => {
-  it("answers what the handler returns, with no-store", async () => {
-    const response = await handler(post(JSON.stringify({ name: "ada" }), { "content-type": "application/json" }), context);
+  it("answers what the handler returns, with no-store, its request id and the instance (the JSON API skips proxy.ts)", async () => {
+    const response = await handler(post(JSON.stringify({ name: "ada" }), { "content-type": "application/json", "x-request-id": "req-from-the-edge-0001" }), context);
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ name: "ada" });
     expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-request-id")).toBe("req-from-the-edge-0001");
+    expect(response.headers.get("x-served-by")).toBeTruthy();
+    const refused = await handler(post("{", { "content-type": "application/json" }), context);
+    expect(refused.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(refused.headers.get("x-served-by")).toBe(response.headers.get("x-served-by"));
   });
 
   it("refuses a cross-site POST (foreign Origin, or Sec-Fetch-Site: cross-site) with 403", async () => {

@@ -5,7 +5,9 @@ import type { z } from "zod";
 
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
-import { errorFields, log } from "@/lib/log";
+import { getEnv } from "@/lib/env";
+import { errorFields, instanceId, log } from "@/lib/log";
+import { HSTS } from "@/lib/security/headers";
 import { countRateLimited, observeRequest } from "@/lib/metrics/registry";
 
 import { requestIdFrom } from "./request-id";
@@ -57,9 +59,16 @@ export function errorResponse(error: unknown, requestId: string, context: Record
   return NextResponse.json(appError.toBody(requestId), { status: appError.status, headers });
 }
 
-/** proxy.ts already names the instance and the request on every response; handlers add no-store. */
-function finish(response: Response): Response {
+/**
+ * The headers proxy.ts gives pages: the JSON API does not run through the proxy (see its matcher:
+ * Next buffers the whole request body of every request the proxy sees, before the handler runs),
+ * so its responses name the request and the instance here, with HSTS behind https, and no-store.
+ */
+function finish(response: Response, requestId: string): Response {
   if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+  response.headers.set("x-request-id", requestId);
+  response.headers.set("x-served-by", instanceId());
+  if (getEnv().NEXTAUTH_URL?.startsWith("https://")) response.headers.set("strict-transport-security", HSTS);
   return response;
 }
 
@@ -86,7 +95,7 @@ export function route<P extends RouteParams = Record<string, never>>(
     } catch (error) {
       log("warn", "request not counted in the metrics", { requestId, ...where, ...errorFields(error) }); // the answer stands
     }
-    return finish(response);
+    return finish(response, requestId);
   };
 }
 

@@ -43,3 +43,39 @@ export async function waitForHealthy(app: { url: string; running: boolean }, tim
   }
   throw new Error(`${app.url}/api/health did not answer 200 within ${timeoutMs} ms (last: ${last})`);
 }
+
+/** Writes a chunked JSON body of `total` bytes in 16 KiB pieces, 25 ms apart, until the answer comes. */
+export function slowChunkedPost(url: string, headers: Record<string, string>, total: number): Promise<{ status: number; code: string; sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const request = http.request(url, { method: "POST", headers: { ...headers, "content-type": "application/json", "transfer-encoding": "chunked" } }, (response) => {
+      answered = true;
+      const sentWhenAnswered = sent;
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      response.on("end", () => {
+        let code = "";
+        try {
+          code = (JSON.parse(body) as { error?: { code?: string } }).error?.code ?? "";
+        } catch {
+          code = body.slice(0, 40);
+        }
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, code, sent: sentWhenAnswered });
+      });
+    });
+    request.on("error", (error) => (answered ? undefined : reject(error)));
+    const piece = Buffer.alloc(16 * 1024, "a");
+    request.write('{"contentType":"image/jpeg","size":1,"pad":"');
+    const timer = setInterval(() => {
+      if (answered || sent >= total) {
+        clearInterval(timer);
+        if (!answered) request.end('"}');
+        return;
+      }
+      request.write(piece);
+      sent += piece.length;
+    }, 25);
+  });
+}
