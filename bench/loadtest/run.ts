@@ -184,7 +184,7 @@ async function main() {
     console.log(`\n${report}`);
     if (opts.write) {
       mkdirSync(RESULTS, { recursive: true });
-      writeFileSync(path.join(RESULTS, "loadtest.json"), `${JSON.stringify(results, null, 1)}\n`);
+      writeFileSync(path.join(RESULTS, "loadtest.json"), `${JSON.stringify(results)}\n`);
       writeFileSync(path.join(RESULTS, "loadtest.md"), report);
       console.log(`wrote bench/results/loadtest.md and loadtest.json`);
     }
