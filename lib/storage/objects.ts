@@ -85,21 +85,23 @@ export async function getObjectJson(key: string): Promise<unknown> {
 
 export type PutOptions = { contentType: string; cacheControl?: string; metadata?: Record<string, string> };
 
+function putCommand(key: string, body: Buffer | string, options: PutOptions, condition: { IfNoneMatch?: "*" } = {}): PutObjectCommand {
+  return new PutObjectCommand({
+    Bucket: getS3().bucket,
+    Key: key,
+    Body: body,
+    ContentType: options.contentType,
+    // Stated, so the SDK never has to guess (it warns about "unknown length" for an empty body).
+    ContentLength: Buffer.byteLength(body),
+    CacheControl: options.cacheControl,
+    Metadata: options.metadata,
+    ...condition,
+  });
+}
+
 export async function putObject(key: string, body: Buffer | string, options: PutOptions): Promise<void> {
-  const { client, bucket } = getS3();
   try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: options.contentType,
-        // Stated, so the SDK never has to guess (it warns about "unknown length" for an empty body).
-        ContentLength: Buffer.byteLength(body),
-        CacheControl: options.cacheControl,
-        Metadata: options.metadata,
-      }),
-    );
+    await getS3().client.send(putCommand(key, body, options));
   } catch (error) {
     return translate(error);
   }
@@ -112,20 +114,8 @@ export async function putObject(key: string, body: Buffer | string, options: Put
  * that ignores it overwrites and answers "created".
  */
 export async function putObjectIfAbsent(key: string, body: string, options: PutOptions): Promise<"created" | "exists" | "conflict"> {
-  const { client, bucket } = getS3();
   try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: options.contentType,
-        ContentLength: Buffer.byteLength(body),
-        CacheControl: options.cacheControl,
-        Metadata: options.metadata,
-        IfNoneMatch: "*",
-      }),
-    );
+    await getS3().client.send(putCommand(key, body, options, { IfNoneMatch: "*" }));
     return "created";
   } catch (error) {
     if (isPreconditionFailed(error)) return "exists";

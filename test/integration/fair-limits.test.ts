@@ -16,14 +16,7 @@ const restoreEnv = snapshotEnv();
 Object.assign(process.env, { IMAGE_JOBS_MAX: "2", IMAGE_QUEUE_MAX: "8", IMAGE_JOBS_PER_USER: "1", IMAGE_QUEUE_PER_USER: "2", CROPS_PER_UPLOAD: "3", UPLOADS_PER_HOUR: "30" });
 afterAll(restoreEnv);
 
-const app = async () => ({
-  ...(await import("@/lib/avatars/start-upload")),
-  ...(await import("@/lib/avatars/finish-upload")),
-  ...(await import("@/lib/avatars/crop")),
-  ...(await import("@/lib/avatars/save")),
-  ...(await import("@/lib/images/image-jobs")),
-  ...(await import("./helpers")),
-});
+const app = async () => (await import("./helpers")).loadUseCases();
 
 async function readyUpload(user: string, bytes: Buffer): Promise<string> {
   const { startUpload, finishUpload, postToS3 } = await app();

@@ -1,6 +1,7 @@
 import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { userIdFor } from "@/lib/auth/user-id";
 import { getEnv } from "@/lib/env";
+import { postToS3 } from "@/test/harness/s3-post";
 
 export async function ensureBucket(): Promise<void> {
   await applyBucketSetup(bucketTargetFromEnv());
@@ -12,4 +13,21 @@ export function newTestUser(): string {
   return userIdFor(getEnv().AUTH_USER_ID_KEY, "test", `${process.pid}-${Date.now()}-${counter}`);
 }
 
-export { postToS3 } from "@/test/harness/s3-post";
+export { postToS3 };
+
+/**
+ * The use cases and these helpers, imported when called: a test file that sets its own limits in
+ * process.env first gets modules that read them (each test file has its own module registry).
+ */
+export async function loadUseCases() {
+  return {
+    ...(await import("@/lib/avatars/start-upload")),
+    ...(await import("@/lib/avatars/finish-upload")),
+    ...(await import("@/lib/avatars/crop")),
+    ...(await import("@/lib/avatars/save")),
+    ...(await import("@/lib/images/image-jobs")),
+    ensureBucket,
+    newTestUser,
+    postToS3,
+  };
+}

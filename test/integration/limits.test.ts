@@ -10,14 +10,7 @@ const restoreEnv = snapshotEnv();
 Object.assign(process.env, { UPLOADS_PER_HOUR: "3", IMAGE_JOBS_MAX: "1", IMAGE_QUEUE_MAX: "0" });
 afterAll(restoreEnv);
 
-const app = async () => ({
-  ...(await import("@/lib/avatars/start-upload")),
-  ...(await import("@/lib/avatars/finish-upload")),
-  ...(await import("@/lib/avatars/crop")),
-  ...(await import("@/lib/avatars/save")),
-  ...(await import("@/lib/images/image-jobs")),
-  ...(await import("./helpers")),
-});
+const app = async () => (await import("./helpers")).loadUseCases();
 
 describe("abuse limits", () => {
   it("bounds uploads per user per hour with 429 and a Retry-After, per user", async () => {
