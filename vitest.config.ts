@@ -15,7 +15,16 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "test/harness/**/*.test.ts", "bench/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "test/harness/**/*.test.ts", "bench/**/*.test.ts"],
+          environment: "node",
+          // The image tests decode and encode real multi-megapixel pictures: about 1-3 s each alone,
+          // several times that on a 2-core machine shared with builds and browsers (vitest's defaults,
+          // 5 s and 10 s, were exceeded by a fixture hook under such load). A budget, not a retry.
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         resolve: { alias },

@@ -15,15 +15,15 @@ import { inspectImage } from "./pipeline";
 
 const MAX_PIXELS = 64_000_000;
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
-
-
 describe("crop with shrink-on-load (large crops of JPEG and WebP)", () => {
   let upright: Buffer;
   const jpegs = new Map<number, Buffer>();
 
   beforeAll(async () => {
     upright = await photoLike(2400, 1800, 11);
-    for (let o = 1; o <= 8; o++) jpegs.set(o, await withOrientation(upright, o));
+    const orientations = [1, 2, 3, 4, 5, 6, 7, 8];
+    const files = await Promise.all(orientations.map((o) => withOrientation(upright, o)));
+    orientations.forEach((o, i) => jpegs.set(o, files[i]!));
   });
 
   // Each orientation with one of the four rotations: every orientation and every rotation is covered.
