@@ -17,7 +17,7 @@ import { AppError } from "@/lib/errors";
 import { AVATARS_PREFIX } from "./keys";
 import { getS3 } from "./s3-client";
 import { postPolicyConditions, type PresignedPost } from "./post-policy";
-import { isConditionalConflict, isNotFound, isPreconditionFailed, isStorageUnavailable, s3StatusOf } from "./s3-errors";
+import { isConditionalConflict, isNotFound, isPreconditionFailed, isServerFault, isStorageUnavailable, s3StatusOf } from "./s3-errors";
 
 /** S3 operations the use cases need, with S3's failures translated into AppErrors. */
 
@@ -128,25 +128,40 @@ export async function putObjectIfAbsent(key: string, body: string, options: PutO
  * Copies an object inside the bucket (no byte passes through the app); false when the source is
  * gone. Content type and cache control are set, not copied: S3s differ in what a copy keeps.
  */
+/**
+ * A save copies the same crop to the same keys when it is double-clicked or sent to two instances
+ * at once. Two copies to one key at the same moment can get a 5xx (s3rver does, under load, twice
+ * running: the SDK's own retry follows ~30 ms later and meets the other copy again). The copy is
+ * idempotent, so it is tried again after a random pause long enough to take the two apart.
+ */
+const COPY_TRIES = 4;
+const copyPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 300 * attempt));
+
 export async function copyObject(sourceKey: string, key: string, options: PutOptions): Promise<boolean> {
   const { client, bucket } = getS3();
-  try {
-    await client.send(
-      new CopyObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        // "bucket/key", URL-encoded except for the slashes.
-        CopySource: `${bucket}/${encodeURIComponent(sourceKey).replaceAll("%2F", "/")}`,
-        MetadataDirective: "REPLACE",
-        ContentType: options.contentType,
-        CacheControl: options.cacheControl,
-        Metadata: options.metadata,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    return translate(error);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          // "bucket/key", URL-encoded except for the slashes.
+          CopySource: `${bucket}/${encodeURIComponent(sourceKey).replaceAll("%2F", "/")}`,
+          MetadataDirective: "REPLACE",
+          ContentType: options.contentType,
+          CacheControl: options.cacheControl,
+          Metadata: options.metadata,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      if (attempt < COPY_TRIES && isServerFault(error)) {
+        await copyPause(attempt);
+        continue;
+      }
+      return translate(error);
+    }
   }
 }
 

@@ -35,6 +35,15 @@ export function isStorageUnavailable(error: unknown): boolean {
 }
 
 /**
+ * S3 answered, with a 5xx: "We encountered an internal error. Please try again." AWS documents it
+ * as safe to retry; s3rver gives it for two writes to one key at once.
+ */
+export function isServerFault(error: unknown): boolean {
+  const status = s3StatusOf(error);
+  return status !== undefined && status >= 500;
+}
+
+/**
  * A conditional request's condition did not hold: for PutObject with `If-None-Match: *`, the key
  * already exists (412 PreconditionFailed). An S3 that does not implement the header never says
  * this; it overwrites (lib/storage/conditional-writes.ts finds out which kind this S3 is).

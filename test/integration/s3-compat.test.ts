@@ -20,6 +20,10 @@ let proxy: http.Server;
 /** Requests the proxy saw: "DeleteObjects", "COPY <key>", or the method and the key ("DELETE uploads/a/original"). */
 const seen: string[] = [];
 let refuseBatchDeletes = false;
+/** How many of the next copies are answered 500 InternalError, as s3rver does for two copies to one key at once. */
+let failCopies = 0;
+
+const INTERNAL_ERROR = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>';
 
 const MISSING_MD5 =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRequest</Code><Message>Missing required header for this request: Content-MD5</Message></Error>';
@@ -30,6 +34,12 @@ function startProxy(target: URL): Promise<string> {
     const key = decodeURIComponent(new URL(req.url ?? "/", "http://s3").pathname).replace(/^\/compat\/?/, "");
     const copy = req.headers["x-amz-copy-source"] ? "COPY " : "";
     seen.push(isBatchDelete ? "DeleteObjects" : `${copy || `${req.method} `}${key}`.trim());
+    if (copy && failCopies > 0) {
+      failCopies--;
+      req.resume();
+      res.writeHead(500, { "content-type": "application/xml" }).end(INTERNAL_ERROR);
+      return;
+    }
     if (isBatchDelete && refuseBatchDeletes) {
       req.resume();
       res.writeHead(400, { "content-type": "application/xml" }).end(MISSING_MD5);
@@ -111,6 +121,28 @@ describe("the round trips of crop and save (what bench/results/latest.md counts)
 // key rather than as an exact sequence.
 const batches = () => seen.filter((request) => request === "DeleteObjects").length;
 const singleDeletes = () => new Set(seen.filter((request) => request.startsWith("DELETE ")));
+
+describe("a copy S3 answers with 500 InternalError (two saves of one crop at once, on s3rver)", () => {
+  it("is tried again after a pause, and succeeds once S3 copies it", async () => {
+    const { copyObject, getObjectBytes, putObject } = await objects();
+    await putObject("uploads/d/crops/x/64.webp", Buffer.from("rendition"), { contentType: "image/webp" });
+    seen.length = 0;
+    failCopies = 3; // three 500s in a row; the SDK sends each try twice, so the copy lands on the 4th request
+    await expect(copyObject("uploads/d/crops/x/64.webp", "avatars/d/renditions/x/64.webp", { contentType: "image/webp" })).resolves.toBe(true);
+    expect(seen.filter((entry) => entry.startsWith("COPY "))).toHaveLength(4);
+    expect((await getObjectBytes("avatars/d/renditions/x/64.webp", 1024))?.toString()).toBe("rendition");
+  });
+
+  it("gives up after four tries with storage_unavailable (503), not an unknown error", async () => {
+    const { copyObject } = await objects();
+    failCopies = 100;
+    try {
+      await expect(copyObject("uploads/d/crops/x/64.webp", "avatars/d/renditions/y/64.webp", { contentType: "image/webp" })).rejects.toMatchObject({ code: "storage_unavailable", status: 503 });
+    } finally {
+      failCopies = 0;
+    }
+  });
+});
 
 describe("deleting many objects (the upload's cleanup, deleting an avatar)", () => {
   it("uses one DeleteObjects request where S3 takes it", async () => {
