@@ -1,6 +1,10 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import sharp from "sharp";
 
+import { initialsOf } from "@/lib/avatars/initials";
+import { defaultAvatarDesign, defaultAvatarSvg } from "@/lib/images/default-avatar";
+import { meanDifference } from "@/test/harness/images";
+
 import { Wizard } from "./pages/wizard";
 import { phonePhoto } from "./support/pictures";
 
@@ -30,7 +34,8 @@ async function pictureSize(body: Buffer): Promise<{ format?: string; width?: num
 
 test("a new user's header and history page show the generated default, not a broken image", async ({ page }) => {
   const wizard = new Wizard(page);
-  await wizard.signIn(newUserName("Ada Lovelace"));
+  const name = newUserName("Ada Lovelace");
+  await wizard.signIn(name);
   const header = await expectLoaded(page.getByTestId("header-avatar-empty"));
   expect(header.naturalWidth).toBe(40);
   const userId = await userIdOf(page);
@@ -40,6 +45,11 @@ test("a new user's header and history page show the generated default, not a bro
   expect(answer.headers()["content-type"]).toBe("image/webp");
   expect(answer.headers()["etag"]).toMatch(/^"d1-/);
   expect(answer.headers()["cache-control"]).toBe("public, max-age=60, must-revalidate");
+  // The sign-in stored the name's initials, so the picture is the initials, not the identicon.
+  const served = await answer.body();
+  const drawn = (initials?: string) => sharp(Buffer.from(defaultAvatarSvg(defaultAvatarDesign(userId, initials), 40))).png().toBuffer();
+  expect(await meanDifference(served, await drawn(initialsOf(name)))).toBeLessThan(6);
+  expect(await meanDifference(served, await drawn())).toBeGreaterThan(10);
 
   await page.goto("/avatar/history");
   expect((await expectLoaded(page.getByTestId("history-default-avatar"))).naturalWidth).toBe(96);
