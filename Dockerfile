@@ -47,6 +47,9 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     HOSTNAME=0.0.0.0 \
     PORT=3000
+# A sans-serif font for the default avatar's initials (librsvg in sharp draws them; the slim image
+# has no font at all, and text would come out blank).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 # Read-only for the app: it writes nothing to its own directory (all state is in S3).
 COPY --from=build /artifact ./
 # The node image's unprivileged user (uid 1000).

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 
 import { getCurrentAvatar } from "@/lib/avatars/current-avatar";
+import { renditionSrcSet, stableAvatarSrcSet } from "@/lib/avatars/sizes";
 import { currentUser } from "@/lib/auth/session";
 
 import { SignOutButton } from "./sign-out-button";
@@ -21,12 +22,12 @@ export async function SiteHeader() {
           <Link href="/avatar/new">Change avatar</Link>
           <Link href="/avatar/history">History</Link>
           {avatar ? (
-            // eslint-disable-next-line @next/next/no-img-element -- presigned S3 URL, already the right size
-            <img src={avatar.urls[64]} alt="Your avatar" width={40} height={40} className="avatar-small" data-testid="header-avatar" data-avatar-id={avatar.avatarId} />
+            // eslint-disable-next-line @next/next/no-img-element -- presigned S3 URLs, already the right sizes
+            <img src={avatar.urls[64]} srcSet={renditionSrcSet(avatar.urls, 40)} alt="Your avatar" width={40} height={40} className="avatar-small" data-testid="header-avatar" data-avatar-id={avatar.avatarId} />
           ) : (
-            <span className="avatar-small avatar-initial" aria-hidden="true" data-testid="header-avatar-empty">
-              {user.name.slice(0, 1).toUpperCase()}
-            </span>
+            // The generated default, through the stable URL other pages use too.
+            // eslint-disable-next-line @next/next/no-img-element -- drawn at the exact size by the app
+            <img src={`/avatars/${user.id}/40`} srcSet={stableAvatarSrcSet(user.id, 40)} alt="Your avatar (generated)" width={40} height={40} className="avatar-small" data-testid="header-avatar-empty" />
           )}
           <span className="user-name">{user.name}</span>
           <SignOutButton />

@@ -275,10 +275,13 @@ test("a 1 MiB chunked JSON body is refused with 413 while it is still being sent
 
 test("the stable avatar URL is public but reveals nothing for an unknown user", async () => {
   const anonymous = await ApiUser.anonymous(APP_ORIGIN);
+  // An unknown id looks exactly like a user without an avatar: the identicon, or 404 with ?d=404.
   const unknown = await anonymous.get("/avatars/0123456789abcdef01234567/128", { maxRedirects: 0 });
-  expect(unknown.status()).toBe(404);
+  expect(unknown.status()).toBe(200);
+  expect(unknown.headers()["content-type"]).toBe("image/webp");
+  expect((await anonymous.get("/avatars/0123456789abcdef01234567/128?d=404", { maxRedirects: 0 })).status()).toBe(404);
   expect((await anonymous.get("/avatars/..%2F..%2Fx/128", { maxRedirects: 0 })).status()).toBe(400);
-  expect((await anonymous.get("/avatars/0123456789abcdef01234567/100", { maxRedirects: 0 })).status()).toBe(400);
+  expect((await anonymous.get("/avatars/0123456789abcdef01234567/0x40", { maxRedirects: 0 })).status()).toBe(400);
   expect(APP_ORIGIN).toContain("127.0.0.1");
   await anonymous.dispose();
 });

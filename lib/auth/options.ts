@@ -2,7 +2,9 @@ import "server-only";
 
 import type { NextAuthOptions } from "next-auth";
 
+import { rememberDisplayName } from "@/lib/avatars/profile";
 import { getEnv } from "@/lib/env";
+import { errorFields, log } from "@/lib/log";
 
 import { providersFor, summarize, type ProviderSummary } from "./providers";
 import { safeRedirectPath } from "./redirect";
@@ -48,6 +50,17 @@ export function getAuthOptions(): NextAuthOptions {
       },
       redirect({ url, baseUrl }) {
         return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
+      },
+    },
+    events: {
+      // The default avatar's initials (lib/avatars/profile.ts). A sign-in does not fail because S3
+      // did not take them: the default is the identicon until the next sign-in.
+      async signIn({ user, account }) {
+        if (!account) return;
+        const userId = userIdFor(env.AUTH_USER_ID_KEY, account.provider, account.providerAccountId);
+        await rememberDisplayName(userId, user.name ?? user.email).catch((error: unknown) =>
+          log("warn", "the display name's initials were not stored; the default avatar is the identicon", { ...errorFields(error) }),
+        );
       },
     },
   };

@@ -1,11 +1,10 @@
 import "server-only";
 
-import { currentAvatarKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { currentAvatarKey, RENDITION_SIZES } from "@/lib/storage/keys";
 import { getObjectJson, putJson } from "@/lib/storage/objects";
 
 import type { AvatarView } from "./api-types";
 import { avatarView } from "./avatar-view";
-import { renditionUrl } from "./image-urls";
 import { currentAvatarRecordSchema, type CurrentAvatarRecord } from "./schemas";
 
 /** Which saved avatar is the user's current one: a small record in S3 that names it. */
@@ -24,10 +23,4 @@ export async function getCurrentAvatar(userId: string): Promise<AvatarView | nul
   const record = await readCurrent(userId);
   if (!record) return null;
   return avatarView(userId, record.avatarId, true);
-}
-
-/** Where the stable per-user URL redirects: the current rendition of that size, or null. */
-export async function currentRenditionUrl(userId: string, size: RenditionSize): Promise<string | null> {
-  const record = await readCurrent(userId);
-  return record ? renditionUrl(userId, record.avatarId, size) : null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { cropSchema, listQuerySchema, saveSchema, startUploadSchema } from "./schemas";
+import { cropSchema, listQuerySchema, profileRecordSchema, saveSchema, stableAvatarQuerySchema, startUploadSchema } from "./schemas";
 
 describe("input schemas", () => {
   it("accept only the picture types the app can read", () => {
@@ -27,5 +27,13 @@ describe("input schemas", () => {
 
   it("take a crop id (an avatar id) to save", () => {
     expect(saveSchema.safeParse({ cropId: "uploads/x" }).success).toBe(false);
+  });
+
+  it("keep initials only in a profile, and take only d=404 on the stable URL", () => {
+    expect(profileRecordSchema.safeParse({ version: 1, initials: "AL" }).success).toBe(true);
+    for (const initials of ["", "ABC", "al", "<b>", "A L"]) expect(profileRecordSchema.safeParse({ version: 1, initials }).success).toBe(false);
+    expect(stableAvatarQuerySchema.parse({})).toEqual({});
+    expect(stableAvatarQuerySchema.parse({ d: "404" })).toEqual({ d: "404" });
+    expect(stableAvatarQuerySchema.safeParse({ d: "mp" }).success).toBe(false);
   });
 });

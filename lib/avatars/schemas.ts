@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ACCEPTED_MIME_TYPES } from "@/lib/images/formats";
 import { AVATAR_ID_PATTERN, UPLOAD_ID_PATTERN, USER_ID_PATTERN } from "@/lib/storage/keys";
 
+import { INITIALS_PATTERN } from "./initials";
+
 /** Every input boundary of the avatar use cases (pure; shared by handlers, pages and tests). */
 
 export const uploadIdSchema = z.string().regex(UPLOAD_ID_PATTERN, "not an upload id");
@@ -51,3 +53,16 @@ export const historyRecordSchema = z.object({
   uploadId: uploadIdSchema,
 });
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;
+
+/**
+ * What the default avatar knows about a user (avatars/<user>/profile.json): initials only, never
+ * the name or e-mail address, since the stable URL that draws them is public.
+ */
+export const profileRecordSchema = z.object({
+  version: z.literal(1),
+  initials: z.string().regex(INITIALS_PATTERN),
+});
+export type ProfileRecord = z.infer<typeof profileRecordSchema>;
+
+/** `?d=404`: no default picture, a 404 as today (Gravatar's convention, for pages with their own fallback). */
+export const stableAvatarQuerySchema = z.object({ d: z.literal("404").optional() });

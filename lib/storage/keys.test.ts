@@ -9,6 +9,7 @@ import {
   cropKey,
   cropsPrefix,
   currentAvatarKey,
+  profileKey,
   historyKey,
   isAvatarId,
   isUploadId,
@@ -52,6 +53,7 @@ describe("ids", () => {
 
   it("refuses to build a key for a user id that is not one", () => {
     expect(() => uploadPrefix("../other", upload)).toThrow(/invalid user id/);
+    expect(() => profileKey("someone/else")).toThrow(/invalid user id/);
     expect(() => currentAvatarKey("someone/else")).toThrow(/invalid user id/);
   });
 });
@@ -71,6 +73,7 @@ describe("keys", () => {
     expect(renditionKey(user, avatar, 128)).toBe(`avatars/${user}/renditions/${avatar}/128.webp`);
     expect(historyKey(user, avatar)).toBe(`avatars/${user}/history/${avatar}.json`);
     expect(currentAvatarKey(user)).toBe(`avatars/${user}/current.json`);
+    expect(profileKey(user)).toBe(`avatars/${user}/profile.json`);
   });
 
   it("reads an avatar id back from a history key, and nothing from a foreign or odd key", () => {

@@ -124,6 +124,8 @@ export function avatarsPrefix(userId: string): string {
 
 export const historyPrefix = (userId: string) => `${avatarsPrefix(userId)}history/`;
 export const currentAvatarKey = (userId: string) => `${avatarsPrefix(userId)}current.json`;
+/** What the default avatar needs to know about the user (initials only), written at sign-in. */
+export const profileKey = (userId: string) => `${avatarsPrefix(userId)}profile.json`;
 
 export function historyKey(userId: string, avatarId: string): string {
   assertId("avatar", avatarId, isAvatarId);

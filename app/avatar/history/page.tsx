@@ -2,6 +2,7 @@ import Link from "next/link";
 
 import { HistoryList } from "@/components/history-list";
 import { listAvatars } from "@/lib/avatars/history";
+import { stableAvatarSrcSet } from "@/lib/avatars/sizes";
 import { requireUserPage } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -17,6 +18,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <p role="status" className="notice">
           Your new avatar is saved.
         </p>
+      )}
+      {page.items.length === 0 && (
+        // eslint-disable-next-line @next/next/no-img-element -- the generated default, drawn at the exact size by the app
+        <img src={`/avatars/${user.id}/96`} srcSet={stableAvatarSrcSet(user.id, 96)} alt="Your avatar for now (generated)" width={96} height={96} data-testid="history-default-avatar" />
       )}
       <HistoryList initial={page} />
       <p>

@@ -1,24 +1,34 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 
-import { currentRenditionUrl } from "@/lib/avatars/current-avatar";
-import { userIdSchema } from "@/lib/avatars/schemas";
+import { stableAvatarQuerySchema, userIdSchema } from "@/lib/avatars/schemas";
+import { parseAvatarSize } from "@/lib/avatars/sizes";
+import { stableAvatar } from "@/lib/avatars/stable-avatar";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";
-import { RENDITION_SIZES, isRenditionSize } from "@/lib/storage/keys";
-
-const sizeSchema = z.coerce.number().int().refine(isRenditionSize, `size must be one of ${RENDITION_SIZES.join(", ")}`);
 
 /**
- * A stable, public address of a user's avatar at one size. It redirects to the current rendition,
- * whose own URL changes with every new avatar; the redirect itself is revalidated every time.
+ * How long the answers may be kept. The redirect is revalidated every time (its Location is a
+ * presigned URL that expires). The default picture is kept a minute, then revalidated with its
+ * ETag: a user who saves an avatar shows it everywhere within that minute.
  */
-export const GET = route<{ userId: string; size: string }>(async ({ params }) => {
+const REDIRECT_CACHE = "no-cache";
+const DEFAULT_CACHE = "public, max-age=60, must-revalidate";
+
+/**
+ * A stable, public address of a user's avatar at any size from 16 to 512: a redirect to the
+ * current rendition, or the generated default when the user has none (`?d=404`: a 404 instead).
+ */
+export const GET = route<{ userId: string; size: string }>(async ({ request, params }) => {
   const userId = parseParam(userIdSchema, params.userId);
-  const size = parseParam(sizeSchema, params.size, "bad_request");
-  if (!isRenditionSize(size)) throw new AppError("bad_request");
-  const url = await currentRenditionUrl(userId, size);
-  if (!url) throw new AppError("avatar_not_found", "This user has no avatar.");
-  return new NextResponse(null, { status: 302, headers: { location: url, "cache-control": "no-cache" } });
+  const size = parseAvatarSize(params.size);
+  if (size === undefined) throw new AppError("bad_request", "size must be a whole number from 16 to 512, written without sign, leading zero or spaces.");
+  const query = parseParam(stableAvatarQuerySchema, Object.fromEntries(request.nextUrl.searchParams), "bad_request");
+  const answer = await stableAvatar(userId, size, { fallback: query.d === "404" ? "none" : "default", ifNoneMatch: request.headers.get("if-none-match") });
+  if (answer.kind === "none") throw new AppError("avatar_not_found", "This user has no avatar.");
+  const cacheControl = answer.kind === "redirect" ? REDIRECT_CACHE : DEFAULT_CACHE;
+  const headers: Record<string, string> = { etag: answer.etag, "cache-control": cacheControl };
+  if (answer.notModified) return new NextResponse(null, { status: 304, headers });
+  if (answer.kind === "redirect") return new NextResponse(null, { status: 302, headers: { ...headers, location: answer.location } });
+  return new NextResponse(new Uint8Array(answer.body), { status: 200, headers: { ...headers, "content-type": "image/webp", "x-avatar": "default" } });
 });
