@@ -46,8 +46,9 @@ export function DeleteMyData() {
           <ul>
             <li>every avatar you saved, in every size,</li>
             <li>your history of avatars,</li>
-            <li>your current avatar, so pages that show it stop showing it,</li>
-            <li>any upload you have not finished, with its crops.</li>
+            <li>your current avatar: pages that show it get a generated picture instead,</li>
+            <li>any upload you have not finished, with its crops,</li>
+            <li>the initials your generated picture shows (until you sign in again).</li>
           </ul>
           <p className="hint">It cannot be undone. Copies other sites or caches already made of a picture are not ours to delete.</p>
           <div className="actions">

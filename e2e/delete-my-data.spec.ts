@@ -8,7 +8,7 @@ import { phonePhoto } from "./support/pictures";
 /**
  * "Delete my data" through the UI, checked in S3 itself: a user with two saved avatars and an
  * upload in progress confirms, and afterwards nothing is left under avatars/<user>/ or
- * uploads/<user>/, and the stable URL no longer leads to the old picture.
+ * uploads/<user>/, and the stable URL serves the generated default instead of the old picture.
  */
 
 async function saveAvatar(wizard: Wizard, seed: number): Promise<string> {
@@ -58,12 +58,20 @@ test("a user deletes their data after a confirmation that says what goes; their 
   await expect(wizard.historyItems()).toHaveCount(0);
   await expect(page.getByText("You have no saved avatars yet.")).toBeVisible();
   await expect(wizard.headerAvatar()).toHaveCount(0);
+  // The generated default is back, in the header and on the history page, and it loaded.
+  for (const image of [page.getByTestId("header-avatar-empty"), page.getByTestId("history-default-avatar")]) {
+    await expect(image).toBeVisible();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  }
 
   expect(listKeysUnder(s3, prefixes)).toEqual([]);
 
-  // The stable URL: whatever it serves now (404 today, a default picture later), never the old rendition.
+  // The stable URL: the generated default now, never a redirect to the old rendition; ?d=404 says "none".
   const after = await request.get(`/avatars/${userId}/128`, { maxRedirects: 0 });
   expect(after.headers().location ?? "", `status ${after.status()}`).not.toContain("/renditions/");
+  expect(after.status()).toBe(200);
+  expect(after.headers()["content-type"]).toMatch(/^image\//);
+  expect((await request.get(`/avatars/${userId}/128?d=404`, { maxRedirects: 0 })).status()).toBe(404);
 
   // A reload shows the same empty account, and deleting again is harmless.
   await page.reload();

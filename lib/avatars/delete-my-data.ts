@@ -7,7 +7,7 @@ import type { DeletedData } from "./api-types";
 
 /**
  * Removes every object the user has in S3: the current pointer, every history record, every
- * rendition, and everything under uploads/<user>/ (uploads in progress, their crops, the hourly
+ * rendition, the profile, and everything under uploads/<user>/ (uploads in progress, their crops, the hourly
  * quota's slots or markers).
  *
  * What is deleted is found by listing the user's prefixes, never by following records, so a run
@@ -20,7 +20,8 @@ import type { DeletedData } from "./api-types";
  *  3. the renditions: nothing reachable names them any more (presigned URLs already handed out
  *     last until they expire; a CDN keeps what it cached: SECURITY.md);
  *  4. the uploads: nothing saved depends on them, so they can go last.
- * Then the whole avatars/<user>/ prefix once more, so no key added there later is left behind.
+ * Then the rest of avatars/<user>/: profile.json (the initials the default avatar draws, written
+ * again at the next sign-in) and any key added there later.
  *
  * Not atomic against a save running at the same moment in another tab: a save that copied its
  * renditions before step 3 and writes its record after step 2 can leave one avatar behind.

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { cropUpload } from "@/lib/avatars/crop";
-import { currentRenditionUrl, getCurrentAvatar } from "@/lib/avatars/current-avatar";
+import { getCurrentAvatar } from "@/lib/avatars/current-avatar";
 import { deleteMyData } from "@/lib/avatars/delete-my-data";
 import { finishUpload } from "@/lib/avatars/finish-upload";
 import { listAvatars } from "@/lib/avatars/history";
+import { readProfile, rememberDisplayName } from "@/lib/avatars/profile";
 import { saveAvatar } from "@/lib/avatars/save";
+import { stableAvatar } from "@/lib/avatars/stable-avatar";
 import { startUpload } from "@/lib/avatars/start-upload";
 import { avatarsPrefix, currentAvatarKey, historyKey, RENDITION_SIZES, userUploadsPrefix } from "@/lib/storage/keys";
 import { deleteObjects, listKeys } from "@/lib/storage/objects";
@@ -28,9 +30,16 @@ async function readyUpload(userId: string, seed: number) {
   return started.uploadId;
 }
 
-/** Two saved avatars (the second current), one upload cropped but not saved, and the quota keys of three starts. */
+/** Where the stable URL would send a browser now: the current rendition's URL, or undefined (the default, or 404 with d=404). */
+async function stableLocation(userId: string, size: number): Promise<string | undefined> {
+  const answer = await stableAvatar(userId, size, { fallback: "none" });
+  return answer.kind === "redirect" ? answer.location : undefined;
+}
+
+/** A profile, two saved avatars (the second current), one upload cropped but not saved, and the quota keys of three starts. */
 async function userWithData() {
   const user = newTestUser();
+  await rememberDisplayName(user, "Forget Me");
   const saved: string[] = [];
   for (const seed of [1, 2]) {
     const uploadId = await readyUpload(user, seed);
@@ -55,6 +64,7 @@ describe("delete my data", () => {
     expect(before.filter((key) => key.includes("/started/"))).toHaveLength(3);
     expect(before.filter((key) => key.includes("/crops/"))).toHaveLength(RENDITION_SIZES.length);
     expect(before).toContain(currentAvatarKey(user));
+    expect(await readProfile(user)).not.toBeNull();
 
     const result = await deleteMyData(user);
     expect(result.avatars).toBe(2);
@@ -63,7 +73,9 @@ describe("delete my data", () => {
     expect(await allKeys(avatarsPrefix(user))).toEqual([]);
     expect(await allKeys(userUploadsPrefix(user))).toEqual([]);
     expect(await getCurrentAvatar(user)).toBeNull();
-    expect(await currentRenditionUrl(user, 128)).toBeNull(); // the stable URL no longer points at the old avatar
+    expect(await readProfile(user)).toBeNull(); // the initials go too
+    expect(await stableLocation(user, 128)).toBeUndefined(); // the stable URL no longer leads to the old avatar
+    expect((await stableAvatar(user, 128, { fallback: "default" })).kind).toBe("default");
     expect((await listAvatars(user, { limit: 10 })).items).toEqual([]);
   });
 
@@ -80,7 +92,7 @@ describe("delete my data", () => {
     const { user, saved } = await userWithData();
     // What a crashed instance leaves after steps 1 and part of 2.
     await deleteObjects([currentAvatarKey(user), historyKey(user, saved[1]!)]);
-    expect(await currentRenditionUrl(user, 64)).toBeNull();
+    expect(await stableLocation(user, 64)).toBeUndefined();
     // The avatar left listed is whole: its record and all its renditions are there.
     const listed = (await listAvatars(user, { limit: 10 })).items;
     expect(listed.map((item) => item.avatarId)).toEqual([saved[0]]);
@@ -105,11 +117,13 @@ describe("delete my data", () => {
     const mine = await userWithData();
     const theirs = await userWithData();
     const theirKeys = await keysOf(theirs.user);
-    const theirCurrent = await currentRenditionUrl(theirs.user, 128);
+    const theirCurrent = await stableLocation(theirs.user, 128);
+    expect(theirCurrent).toContain(`/renditions/${theirs.saved[1]}/`);
 
     await deleteMyData(mine.user);
     expect(await keysOf(mine.user)).toEqual([]);
     expect(await keysOf(theirs.user)).toEqual(theirKeys);
-    expect(await currentRenditionUrl(theirs.user, 128)).toBe(theirCurrent);
+    expect(await stableLocation(theirs.user, 128)).toBe(theirCurrent);
+    expect((await readProfile(theirs.user))?.initials).toBe("FM");
   });
 });
