@@ -56,6 +56,7 @@ test.describe("authorization on every route handler", () => {
     { method: "GET", path: "/api/avatars" },
     { method: "POST", path: `/api/avatars/${i.older}/select` },
     { method: "DELETE", path: `/api/avatars/${i.current}` },
+    { method: "DELETE", path: "/api/me/data" },
   ];
 
   test("no session: 401 JSON from every handler, and nothing changes", async () => {
@@ -141,6 +142,8 @@ test.describe("authorization on every route handler", () => {
     expect((await evilOrigin.json()).error.code).toBe("forbidden");
     const crossSite = await alice.request.delete(`/api/avatars/${ids.older}`, { headers: { "sec-fetch-site": "cross-site" } });
     expect(crossSite.status()).toBe(403);
+    const crossSiteWipe = await alice.request.delete("/api/me/data", { headers: { origin: "https://evil.example" } });
+    expect(crossSiteWipe.status()).toBe(403);
     expect((await alice.history()).length).toBe(2);
 
     const cookie = (await alice.request.storageState()).cookies.find((c) => c.name.endsWith("next-auth.session-token"));

@@ -46,6 +46,8 @@ export default async function globalSetup() {
   process.env.E2E_S3_KIND = external ? "external" : "embedded";
   process.env.E2E_S3_ENDPOINT_IN_USE = appEnv.S3_ENDPOINT;
   process.env.E2E_S3_SECRET_IN_USE = appEnv.S3_SECRET_ACCESS_KEY ?? "";
+  // For tests that look into the bucket (test/harness/s3-listing.ts).
+  process.env.E2E_S3_ENV_IN_USE = JSON.stringify(Object.fromEntries(Object.entries(appEnv).filter(([key]) => key.startsWith("S3_"))));
   if (embedded) process.env.E2E_S3_PID = String(embedded.pid);
 
   try {

@@ -44,3 +44,6 @@ export type AvatarPage = { items: AvatarView[]; nextCursor?: string };
 
 /** DELETE /api/avatars/:id. */
 export type DeletedAvatar = { wasCurrent: boolean };
+
+/** What "delete my data" removed: saved avatars (history records), and all objects it found by listing (the pointer, deleted unlisted, aside). 0 and 0 on a repeat. */
+export type DeletedData = { avatars: number; objects: number };

@@ -52,7 +52,7 @@ export async function saveAvatar(userId: string, uploadId: string, cropId: strin
 async function finishSave(userId: string, uploadId: string, cropId: string, options: { runAfterResponse?: RunAfterResponse }): Promise<AvatarView> {
   // The URLs are signed (CPU) while the pointer's PUT is under way.
   const [result] = await Promise.all([avatarView(userId, cropId, true), writeCurrent(userId, cropId)]);
-  const cleanup = () => deletePrefix(uploadPrefix(userId, uploadId));
+  const cleanup = async () => void (await deletePrefix(uploadPrefix(userId, uploadId)));
   if (options.runAfterResponse) {
     options.runAfterResponse(() =>
       cleanup().catch((error: unknown) => log("warn", "upload cleanup failed; the uploads/ lifecycle rule will remove it", { uploadId, ...errorFields(error) })),

@@ -17,12 +17,16 @@ import {
   newAvatarId,
   newUploadId,
   originalKey,
+  avatarsPrefix,
+  historyPrefix,
   renditionKey,
+  renditionsPrefix,
   slotFromUploadSlotKey,
   uploadPrefix,
   uploadSlotKey,
   uploadsStartedPrefix,
   uploadStartedKey,
+  userUploadsPrefix,
 } from "./keys";
 
 const user = "0123456789abcdef01234567";
@@ -96,6 +100,25 @@ describe("keys", () => {
     ]) {
       expect(cropIdFromCropKey(user, upload, key), key).toBeUndefined();
     }
+  });
+});
+
+describe("a user's prefixes (what 'delete my data' empties)", () => {
+  const avatar = newAvatarId(Date.UTC(2026, 10, 26));
+
+  it("hold every key of the user, uploads and quota keys and saved avatars alike, and nobody else's", () => {
+    const uploads = userUploadsPrefix(user);
+    const avatars = avatarsPrefix(user);
+    expect(uploads).toBe(`uploads/${user}/`);
+    expect(avatars).toBe(`avatars/${user}/`);
+    for (const key of [originalKey(user, upload), cropKey(user, upload, avatar, 64), uploadSlotKey(user, 493_000, 3), uploadStartedKey(user, 493_000, upload)]) {
+      expect(key.startsWith(uploads), key).toBe(true);
+    }
+    for (const key of [renditionKey(user, avatar, 512), historyKey(user, avatar), currentAvatarKey(user)]) expect(key.startsWith(avatars), key).toBe(true);
+    expect(renditionKey(user, avatar, 512).startsWith(renditionsPrefix(user))).toBe(true);
+    expect(historyKey(user, avatar).startsWith(historyPrefix(user))).toBe(true);
+    expect(() => userUploadsPrefix("")).toThrow(/invalid user id/);
+    expect(() => userUploadsPrefix("_probes")).toThrow(/invalid user id/);
   });
 });
 

@@ -54,6 +54,12 @@ export function uploadPrefix(userId: string, uploadId: string): string {
   return `${UPLOADS_PREFIX}${userId}/${uploadId}/`;
 }
 
+/** Everything temporary of one user: every upload, its crops, and the hourly quota's slots or markers. */
+export function userUploadsPrefix(userId: string): string {
+  assertId("user", userId, isUserId);
+  return `${UPLOADS_PREFIX}${userId}/`;
+}
+
 /**
  * The uploads a user started in one hour (lib/avatars/upload-quota.ts): one slot key per admitted
  * start where S3 honours conditional writes, else one marker per start, named by its upload id.
@@ -139,7 +145,10 @@ export function avatarIdFromHistoryKey(userId: string, key: string): string | un
   return isAvatarId(id) ? id : undefined;
 }
 
+/** The renditions of every avatar the user saved, each avatar a folder of its sizes. */
+export const renditionsPrefix = (userId: string) => `${avatarsPrefix(userId)}renditions/`;
+
 export function renditionKey(userId: string, avatarId: string, size: RenditionSize): string {
   assertId("avatar", avatarId, isAvatarId);
-  return `${avatarsPrefix(userId)}renditions/${avatarId}/${size}.webp`;
+  return `${renditionsPrefix(userId)}${avatarId}/${size}.webp`;
 }

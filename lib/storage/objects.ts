@@ -224,13 +224,17 @@ export async function listKeys(
   }
 }
 
-export async function deletePrefix(prefix: string): Promise<void> {
+/** Deletes every object under `prefix`, a listed page at a time; answers how many it deleted. */
+export async function deletePrefix(prefix: string): Promise<number> {
   let token: string | undefined;
+  let deleted = 0;
   do {
     const page = await listKeys(prefix, { continuationToken: token });
     await deleteObjects(page.keys);
+    deleted += page.keys.length;
     token = page.nextToken;
   } while (token);
+  return deleted;
 }
 
 /** Presigned GET. signingDate is rounded to a window so the URL (and the browser's cache entry) is stable for a while. */

@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+
+import { listKeysUnder, s3EnvInUse } from "@/test/harness/s3-listing";
+
+import { Wizard } from "./pages/wizard";
+import { phonePhoto } from "./support/pictures";
+
+/**
+ * "Delete my data" through the UI, checked in S3 itself: a user with two saved avatars and an
+ * upload in progress confirms, and afterwards nothing is left under avatars/<user>/ or
+ * uploads/<user>/, and the stable URL serves the generated default instead of the old picture.
+ */
+
+async function saveAvatar(wizard: Wizard, seed: number): Promise<string> {
+  await wizard.openUpload();
+  await wizard.chooseFile(await phonePhoto(seed));
+  await wizard.waitForCropStep();
+  await wizard.crop();
+  return wizard.save();
+}
+
+test("a user deletes their data after a confirmation that says what goes; their S3 prefixes are then empty", async ({ page, request }) => {
+  const wizard = new Wizard(page);
+  await wizard.signIn(`forget-me-${Date.now()}`);
+  const saved = [await saveAvatar(wizard, 31), await saveAvatar(wizard, 32)];
+  const headerSrc = (await wizard.headerAvatar().getAttribute("src"))!;
+  const userId = /avatars\/([0-9a-f]{24})\/renditions\//.exec(decodeURIComponent(headerSrc))?.[1];
+  expect(userId, headerSrc).toBeDefined();
+  // And one upload still in progress (original, preview, its quota key).
+  await wizard.openUpload();
+  await wizard.chooseFile(await phonePhoto(33));
+  await wizard.waitForCropStep();
+
+  const prefixes = [`avatars/${userId}/`, `uploads/${userId}/`];
+  const s3 = s3EnvInUse();
+  const before = listKeysUnder(s3, prefixes);
+  expect(before.filter((key) => key.startsWith(prefixes[0]!)).length).toBeGreaterThan(2 * 4);
+  expect(before.filter((key) => key.startsWith(prefixes[1]!)).length).toBeGreaterThan(0);
+  const stable = await request.get(`/avatars/${userId}/128`, { maxRedirects: 0 });
+  expect(stable.status()).toBe(302);
+  expect(stable.headers().location).toContain(`/renditions/${saved[1]}/128.webp`);
+
+  await page.goto("/avatar/history");
+  await expect(wizard.historyItems()).toHaveCount(2);
+  const section = page.getByTestId("delete-my-data");
+  await section.getByRole("button", { name: "Delete my data…" }).click();
+  const confirmation = section.getByRole("group");
+  for (const what of [/every avatar you saved/, /your history/, /your current avatar/, /any upload you have not finished/, /cannot be undone/]) {
+    await expect(confirmation).toContainText(what);
+  }
+  // Cancel first: nothing goes.
+  await section.getByRole("button", { name: "Cancel" }).click();
+  expect(listKeysUnder(s3, prefixes)).toEqual(before);
+
+  await section.getByRole("button", { name: "Delete my data…" }).click();
+  await section.getByRole("button", { name: "Yes, delete everything" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your data is deleted" })).toBeVisible();
+  await expect(wizard.historyItems()).toHaveCount(0);
+  await expect(page.getByText("You have no saved avatars yet.")).toBeVisible();
+  await expect(wizard.headerAvatar()).toHaveCount(0);
+  // The generated default is back, in the header and on the history page, and it loaded.
+  for (const image of [page.getByTestId("header-avatar-empty"), page.getByTestId("history-default-avatar")]) {
+    await expect(image).toBeVisible();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  }
+
+  expect(listKeysUnder(s3, prefixes)).toEqual([]);
+
+  // The stable URL: the generated default now, never a redirect to the old rendition; ?d=404 says "none".
+  const after = await request.get(`/avatars/${userId}/128`, { maxRedirects: 0 });
+  expect(after.headers().location ?? "", `status ${after.status()}`).not.toContain("/renditions/");
+  expect(after.status()).toBe(200);
+  expect(after.headers()["content-type"]).toMatch(/^image\//);
+  expect((await request.get(`/avatars/${userId}/128?d=404`, { maxRedirects: 0 })).status()).toBe(404);
+
+  // A reload shows the same empty account, and deleting again is harmless.
+  await page.reload();
+  await expect(wizard.historyItems()).toHaveCount(0);
+  await section.getByRole("button", { name: "Delete my data…" }).click();
+  await section.getByRole("button", { name: "Yes, delete everything" }).click();
+  await expect(section.getByRole("button", { name: "Delete my data…" })).toBeVisible(); // done, confirmation closed
+  await expect(section.getByRole("alert")).toHaveCount(0);
+  expect(listKeysUnder(s3, prefixes)).toEqual([]);
+});
