@@ -27,7 +27,7 @@ export class Client {
   }
 
   async request(pathname: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: this.cookieHeader(), origin: this.origin };
+    const headers: Record<string, string> = {};
     let body: string | undefined;
     if (init.json !== undefined) {
       headers["content-type"] = "application/json";
@@ -36,9 +36,7 @@ export class Client {
       headers["content-type"] = "application/x-www-form-urlencoded";
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(`${this.origin}${pathname}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
-    this.keep(response);
-    return response;
+    return this.send(pathname, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
   }
 
   async signIn(name: string): Promise<void> {
