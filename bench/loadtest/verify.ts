@@ -6,7 +6,7 @@
 import sharp from "sharp";
 
 import type { AvatarPage } from "@/lib/avatars/api-types";
-import { avatarIdFromHistoryKey, avatarsPrefix, currentAvatarKey, historyPrefix, RENDITION_SIZES, renditionKey, uploadPrefix } from "@/lib/storage/keys";
+import { avatarIdFromHistoryKey, avatarsPrefix, currentAvatarKey, historyPrefix, profileKey, RENDITION_SIZES, renditionKey, uploadPrefix } from "@/lib/storage/keys";
 import { getObjectBytes, getObjectJson, listKeys } from "@/lib/storage/objects";
 
 import type { Saved, Walker } from "./walker";
@@ -66,8 +66,9 @@ export async function verify(walkers: Walker[], saves: Saved[]): Promise<Verdict
         if (width !== size) verdict.renditionsBroken.push(`${walker.name} ${avatarId} ${size}: ${bytes ? `width ${width}` : "missing"}`);
       }
     }
-    // Everything under avatars/<user>/ must hang off a history record: its renditions, the record, the pointer.
-    const reachable = new Set<string>([currentAvatarKey(user)]);
+    // Everything under avatars/<user>/ must hang off a history record (its renditions, the record),
+    // or be one of the user's own two keys: the pointer and the profile (the default avatar's initials).
+    const reachable = new Set<string>([currentAvatarKey(user), profileKey(user)]);
     for (const avatarId of history) {
       reachable.add(`${historyPrefix(user)}${avatarId}.json`);
       for (const size of RENDITION_SIZES) reachable.add(renditionKey(user, avatarId, size));
