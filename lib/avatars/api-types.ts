@@ -37,6 +37,8 @@ export type AvatarView = {
   createdAt: string;
   current: boolean;
   urls: Record<RenditionSize, string>;
+  /** ThumbHash (base64) to paint until the picture loads; absent for avatars saved before placeholders existed. */
+  thumbHash?: string;
 };
 
 /** GET /api/avatars: a page of the history, newest first. */

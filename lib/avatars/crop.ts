@@ -6,11 +6,13 @@ import { cropProblem, displayTransform, transformedSize } from "@/lib/images/cro
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
+import { thumbHashOf } from "@/lib/images/placeholder-hash";
 import { cropIdFromCropKey, cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
 import { getObjectBytes, headObject, listKeys, putObject } from "@/lib/storage/objects";
 
 import type { CropResult } from "./api-types";
 import { cropUrl } from "./image-urls";
+import { PLACEHOLDER_SOURCE_SIZE, THUMB_HASH_METADATA } from "./placeholder-source";
 import { displayedSizeFrom } from "./preview-metadata";
 import type { CropInput } from "./schemas";
 
@@ -27,7 +29,11 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   // Each rendition is uploaded as soon as it is encoded: the small ones while the largest encodes.
   const uploads: Promise<void>[] = [];
   const store = (size: RenditionSize, data: Buffer) => {
-    const upload = putObject(cropKey(userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" });
+    // The smallest rendition carries the avatar's placeholder (a ThumbHash), for the save to keep.
+    const metadata = size === PLACEHOLDER_SOURCE_SIZE ? thumbHashOf(data).then((thumbHash) => ({ [THUMB_HASH_METADATA]: thumbHash })) : Promise.resolve(undefined);
+    const upload = metadata.then((meta) =>
+      putObject(cropKey(userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600", metadata: meta }),
+    );
     upload.catch(() => undefined); // awaited below, or abandoned with the crop when the job fails
     uploads.push(upload);
   };

@@ -14,13 +14,13 @@ export async function readCurrent(userId: string): Promise<CurrentAvatarRecord |
   return parsed.success ? parsed.data : null;
 }
 
-export async function writeCurrent(userId: string, avatarId: string): Promise<void> {
-  const record: CurrentAvatarRecord = { version: 1, avatarId, sizes: [...RENDITION_SIZES], updatedAt: new Date().toISOString() };
+export async function writeCurrent(userId: string, avatarId: string, thumbHash: string | undefined): Promise<void> {
+  const record: CurrentAvatarRecord = { version: 1, avatarId, sizes: [...RENDITION_SIZES], updatedAt: new Date().toISOString(), thumbHash };
   await putJson(currentAvatarKey(userId), record);
 }
 
 export async function getCurrentAvatar(userId: string): Promise<AvatarView | null> {
   const record = await readCurrent(userId);
   if (!record) return null;
-  return avatarView(userId, record.avatarId, true);
+  return avatarView(userId, record.avatarId, true, record.thumbHash);
 }

@@ -2,16 +2,23 @@ import "server-only";
 
 import { AppError } from "@/lib/errors";
 import { avatarIdFromHistoryKey, currentAvatarKey, historyKey, historyPrefix, RENDITION_SIZES, renditionKey } from "@/lib/storage/keys";
-import { deleteObjects, headObject, listKeys } from "@/lib/storage/objects";
+import { deleteObjects, getObjectJson, headObject, listKeys } from "@/lib/storage/objects";
 
 import type { AvatarPage, AvatarView, DeletedAvatar } from "./api-types";
 import { avatarView } from "./avatar-view";
 import { readCurrent, writeCurrent } from "./current-avatar";
+import { historyRecordSchema, type HistoryRecord } from "./schemas";
 
 /** The user's saved avatars: list them, pick one as current, delete one. Each has a history record. */
 
-/** Whether the avatar was saved: its history record is what makes it exist. */
+/** Whether the avatar was saved: its history record is what makes it exist (readable or not). */
 export const historyExists = async (userId: string, avatarId: string) => (await headObject(historyKey(userId, avatarId))) !== null;
+
+/** The avatar's history record; null when it was never saved, or when this instance cannot read it (check historyExists then). */
+export async function readHistory(userId: string, avatarId: string): Promise<HistoryRecord | null> {
+  const parsed = historyRecordSchema.safeParse(await getObjectJson(historyKey(userId, avatarId)));
+  return parsed.success && parsed.data.avatarId === avatarId ? parsed.data : null;
+}
 
 /**
  * Newest first straight from S3's listing order (avatar ids start with a reverse timestamp). The
@@ -24,14 +31,19 @@ export async function listAvatars(userId: string, options: { cursor?: string; li
     readCurrent(userId),
   ]);
   const ids = page.keys.flatMap((key) => avatarIdFromHistoryKey(userId, key) ?? []);
-  const items = await Promise.all(ids.map((id) => avatarView(userId, id, id === current?.avatarId)));
+  // Each record is read for its placeholder (small GETs, in parallel): listing does not carry it.
+  // A record that cannot be read still lists its avatar, without a placeholder.
+  const items = await Promise.all(
+    ids.map(async (id) => avatarView(userId, id, id === current?.avatarId, (await readHistory(userId, id).catch(() => null))?.thumbHash)),
+  );
   return { items, nextCursor: page.truncated ? ids.at(-1) : undefined };
 }
 
 export async function selectAvatar(userId: string, avatarId: string): Promise<AvatarView> {
-  if (!(await historyExists(userId, avatarId))) throw new AppError("avatar_not_found");
-  await writeCurrent(userId, avatarId);
-  return avatarView(userId, avatarId, true);
+  const record = await readHistory(userId, avatarId);
+  if (!record && !(await historyExists(userId, avatarId))) throw new AppError("avatar_not_found");
+  await writeCurrent(userId, avatarId, record?.thumbHash);
+  return avatarView(userId, avatarId, true, record?.thumbHash);
 }
 
 /** Removes an avatar: first from the history (so it is never listed half-deleted), then its files. */

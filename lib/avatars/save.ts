@@ -8,7 +8,8 @@ import { copyObject, deletePrefix, putJson } from "@/lib/storage/objects";
 import type { AvatarView } from "./api-types";
 import { avatarView } from "./avatar-view";
 import { writeCurrent } from "./current-avatar";
-import { historyExists } from "./history";
+import { historyExists, readHistory } from "./history";
+import { readCropThumbHash } from "./placeholder-source";
 import type { HistoryRecord } from "./schemas";
 
 /** Renditions never change once written, so their keys can be cached for a year by anyone. */
@@ -29,29 +30,36 @@ export type RunAfterResponse = (task: () => Promise<void>) => void;
  */
 export async function saveAvatar(userId: string, uploadId: string, cropId: string, options: { runAfterResponse?: RunAfterResponse } = {}): Promise<AvatarView> {
   // The crop step stored the renditions: they are copied inside S3, no image work here.
-  const copied = await Promise.all(
-    RENDITION_SIZES.map((size) =>
-      copyObject(cropKey(userId, uploadId, cropId, size), renditionKey(userId, cropId, size), { contentType: "image/webp", cacheControl: IMMUTABLE }),
+  // The placeholder the crop step computed is read while the copies run.
+  const [copied, cropThumbHash] = await Promise.all([
+    Promise.all(
+      RENDITION_SIZES.map((size) =>
+        copyObject(cropKey(userId, uploadId, cropId, size), renditionKey(userId, cropId, size), { contentType: "image/webp", cacheControl: IMMUTABLE }),
+      ),
     ),
-  );
+    readCropThumbHash(userId, uploadId, cropId),
+  ]);
+  let thumbHash = cropThumbHash;
   if (copied.includes(false)) {
     // The crop is gone: saved and cleaned up by a concurrent save or an earlier try, or never made.
     // Renditions this call copied before the crop went stay as they are: never listed or served
     // without a history record, and deleting them could pull them from under a concurrent save of
     // this same crop.
-    if (!(await historyExists(userId, cropId))) throw new AppError("crop_not_found");
+    const saved = await readHistory(userId, cropId);
+    if (!saved && !(await historyExists(userId, cropId))) throw new AppError("crop_not_found");
+    thumbHash = saved?.thumbHash;
   } else {
     // Written again on a retry: the same record, so no need to ask S3 first whether it exists.
-    const record: HistoryRecord = { version: 1, avatarId: cropId, sizes: [...RENDITION_SIZES], createdAt: avatarCreatedAt(cropId).toISOString(), uploadId };
+    const record: HistoryRecord = { version: 1, avatarId: cropId, sizes: [...RENDITION_SIZES], createdAt: avatarCreatedAt(cropId).toISOString(), uploadId, thumbHash };
     await putJson(historyKey(userId, cropId), record);
   }
-  return finishSave(userId, uploadId, cropId, options);
+  return finishSave(userId, uploadId, cropId, thumbHash, options);
 }
 
 /** The pointer, then the cleanup (after the answer when the caller can run it then). */
-async function finishSave(userId: string, uploadId: string, cropId: string, options: { runAfterResponse?: RunAfterResponse }): Promise<AvatarView> {
+async function finishSave(userId: string, uploadId: string, cropId: string, thumbHash: string | undefined, options: { runAfterResponse?: RunAfterResponse }): Promise<AvatarView> {
   // The URLs are signed (CPU) while the pointer's PUT is under way.
-  const [result] = await Promise.all([avatarView(userId, cropId, true), writeCurrent(userId, cropId)]);
+  const [result] = await Promise.all([avatarView(userId, cropId, true, thumbHash), writeCurrent(userId, cropId, thumbHash)]);
   const cleanup = async () => void (await deletePrefix(uploadPrefix(userId, uploadId)));
   if (options.runAfterResponse) {
     options.runAfterResponse(() =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { cropSchema, listQuerySchema, profileRecordSchema, saveSchema, stableAvatarQuerySchema, startUploadSchema } from "./schemas";
+import { cropSchema, currentAvatarRecordSchema, historyRecordSchema, listQuerySchema, profileRecordSchema, saveSchema, stableAvatarQuerySchema, startUploadSchema } from "./schemas";
 
 describe("input schemas", () => {
   it("accept only the picture types the app can read", () => {
@@ -35,5 +35,15 @@ describe("input schemas", () => {
     expect(stableAvatarQuerySchema.parse({})).toEqual({});
     expect(stableAvatarQuerySchema.parse({ d: "404" })).toEqual({ d: "404" });
     expect(stableAvatarQuerySchema.safeParse({ d: "mp" }).success).toBe(false);
+  });
+
+  it("read history records with or without a placeholder, and drop a malformed one", () => {
+    const v1 = { version: 1, avatarId: "0000000000000aaaaaaaaaaaa", sizes: [512, 256, 128, 64], createdAt: "2026-12-02T00:00:00.000Z", uploadId: "a".repeat(32) };
+    expect(historyRecordSchema.parse(v1)).toEqual(v1);
+    expect(historyRecordSchema.parse({ ...v1, thumbHash: "1QcSHQRnh493V4dIh4eXh1h4kJUI" }).thumbHash).toBe("1QcSHQRnh493V4dIh4eXh1h4kJUI");
+    const malformed = historyRecordSchema.safeParse({ ...v1, thumbHash: "<script>" });
+    expect(malformed.success && malformed.data.thumbHash).toBe(undefined);
+    const current = { version: 1, avatarId: v1.avatarId, sizes: v1.sizes, updatedAt: v1.createdAt };
+    expect(currentAvatarRecordSchema.parse(current)).toEqual(current);
   });
 });

@@ -4,6 +4,7 @@ import { ACCEPTED_MIME_TYPES } from "@/lib/images/formats";
 import { AVATAR_ID_PATTERN, UPLOAD_ID_PATTERN, USER_ID_PATTERN } from "@/lib/storage/keys";
 
 import { INITIALS_PATTERN } from "./initials";
+import { THUMB_HASH_PATTERN } from "./placeholder";
 
 /** Every input boundary of the avatar use cases (pure; shared by handlers, pages and tests). */
 
@@ -36,12 +37,19 @@ export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(12),
 });
 
-/** The record in S3 that says which avatar is current. */
+/**
+ * The avatar's placeholder (lib/avatars/placeholder.ts). Optional: records written before it existed
+ * have none, and stay valid. A malformed one is dropped, not a reason to lose the record.
+ */
+const thumbHashField = z.string().regex(THUMB_HASH_PATTERN).optional().catch(undefined);
+
+/** The record in S3 that says which avatar is current (with its placeholder, so the header needs one read). */
 export const currentAvatarRecordSchema = z.object({
   version: z.literal(1),
   avatarId: avatarIdSchema,
   sizes: z.array(z.number().int().positive()),
   updatedAt: z.string(),
+  thumbHash: thumbHashField,
 });
 export type CurrentAvatarRecord = z.infer<typeof currentAvatarRecordSchema>;
 
@@ -51,6 +59,7 @@ export const historyRecordSchema = z.object({
   sizes: z.array(z.number().int().positive()),
   createdAt: z.string(),
   uploadId: uploadIdSchema,
+  thumbHash: thumbHashField,
 });
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;
 
