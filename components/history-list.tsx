@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import type { AvatarPage } from "@/lib/avatars/api-types";
+import { placeholderStyle } from "@/lib/avatars/placeholder";
 import { renditionSrcSet } from "@/lib/avatars/sizes";
 import { ApiError, apiFetch } from "@/lib/client/api";
 
@@ -62,7 +63,14 @@ export function HistoryList({ initial }: { initial: AvatarPage }) {
         {items.map((item) => (
           <li key={item.avatarId} data-testid="history-item" data-avatar-id={item.avatarId} data-current={item.current}>
             {/* eslint-disable-next-line @next/next/no-img-element -- presigned S3 URL */}
-            <img src={item.urls["128"]} srcSet={renditionSrcSet(item.urls, 96)} alt={`Avatar saved ${new Date(item.createdAt).toLocaleString()}`} width={96} height={96} />
+            <img
+              src={item.urls["128"]}
+              srcSet={renditionSrcSet(item.urls, 96)}
+              alt={`Avatar saved ${new Date(item.createdAt).toLocaleString()}`}
+              width={96}
+              height={96}
+              style={placeholderStyle(item.thumbHash)}
+            />
             <span className="hint">{new Date(item.createdAt).toLocaleString()}</span>
             {item.current ? (
               <strong>Current avatar</strong>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 
 import { getCurrentAvatar } from "@/lib/avatars/current-avatar";
+import { placeholderStyle } from "@/lib/avatars/placeholder";
 import { renditionSrcSet, stableAvatarSrcSet } from "@/lib/avatars/sizes";
 import { currentUser } from "@/lib/auth/session";
 
@@ -23,7 +24,17 @@ export async function SiteHeader() {
           <Link href="/avatar/history">History</Link>
           {avatar ? (
             // eslint-disable-next-line @next/next/no-img-element -- presigned S3 URLs, already the right sizes
-            <img src={avatar.urls[64]} srcSet={renditionSrcSet(avatar.urls, 40)} alt="Your avatar" width={40} height={40} className="avatar-small" data-testid="header-avatar" data-avatar-id={avatar.avatarId} />
+            <img
+              src={avatar.urls[64]}
+              srcSet={renditionSrcSet(avatar.urls, 40)}
+              alt="Your avatar"
+              width={40}
+              height={40}
+              className="avatar-small"
+              style={placeholderStyle(avatar.thumbHash)}
+              data-testid="header-avatar"
+              data-avatar-id={avatar.avatarId}
+            />
           ) : (
             // The generated default, through the stable URL other pages use too.
             // eslint-disable-next-line @next/next/no-img-element -- drawn at the exact size by the app
