@@ -23,7 +23,7 @@ export const RENDITION_COUNT = RENDITION_SIZES.length;
  * preview and GET of the original at once, then a PUT per rendition; the save's CopyObject per
  * rendition, the history record, then the pointer; after the answer, the cleanup (LIST + DeleteObjects).
  */
-export const APP_S3 = { beforeAnswer: 3 + RENDITION_COUNT + RENDITION_COUNT + 2, sequentialSteps: 5, afterAnswer: 2 };
+export const APP_S3 = { beforeAnswer: 3 + RENDITION_COUNT + RENDITION_COUNT + 1 + 2, sequentialSteps: 5, afterAnswer: 2 };
 
 /** The temporary-file ways: one GET of the original, one PUT per file they write. */
 export const TEMP_FILE_REQUESTS = `1 GET + ${OUTPUT_FILES.length} PUTs`;
@@ -63,7 +63,7 @@ export function methodSection(results: Results): string[] {
     ways.map((way) => `${number(way)}. ${DESCRIPTIONS[way]}`),
     ways.includes("app") &&
       ways.includes("floor") &&
-      `Before its two answers the app makes ${APP_S3.beforeAnswer} S3 requests in ${APP_S3.sequentialSteps} sequential steps (crop: HEAD + GET + a LIST of the upload's crops at once, then the ${RENDITION_COUNT} PUTs overlapping the encoding; save: ${RENDITION_COUNT} copies at once, then the history record, then the pointer: the order that keeps a save whole under crashes and retries), plus ${APP_S3.afterAnswer} after the save's answer (the cleanup). app − floor is the cost of those round trips and of downloading the original.`,
+      `Before its two answers the app makes ${APP_S3.beforeAnswer} S3 requests in ${APP_S3.sequentialSteps} sequential steps (crop: HEAD + GET + a LIST of the upload's crops at once, then the ${RENDITION_COUNT} PUTs overlapping the encoding; save: ${RENDITION_COUNT} copies and a HEAD of the crop's placeholder at once, then the history record, then the pointer: the order that keeps a save whole under crashes and retries), plus ${APP_S3.afterAnswer} after the save's answer (the cleanup). app − floor is the cost of those round trips and of downloading the original.`,
     inputsParagraph(results),
     [
       `| input | pixels | file | bytes/pixel | preview (app) | ${BOXES.map((kind) => `${kind} box`).join(" | ")} |`,
