@@ -18,7 +18,7 @@ import { CROP_MAX_ZOOM } from "@/lib/images/formats";
  * the file uploads and is checked. `checked` settles with the server's answer, or null when the
  * upload failed (the upload step then goes back to step 1 with the reason).
  */
-export type BackgroundUpload = { state: BackgroundUploadState; checked: Promise<ReadyUpload | null> };
+export type BackgroundUpload = { state: BackgroundUploadState; checked: Promise<ReadyUpload | null>; cancel: () => void };
 
 type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview"> & {
   background?: BackgroundUpload;
@@ -123,7 +123,7 @@ export function CropStep({ uploadId, displayed, preview, background, onChooseAno
           Choose another picture
         </Link>
       </div>
-      {background && <UploadProgress state={background.state} />}
+      {background && <UploadProgress state={background.state} onCancel={background.cancel} />}
       <StepFeedback working={pending && (checked ? "Cropping on the server…" : "Waiting for the upload to finish…")} error={error} />
       <ServedBy />
     </section>

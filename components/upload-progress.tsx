@@ -8,7 +8,7 @@ export type BackgroundUploadState =
   | { stage: "ready"; upload: ReadyUpload };
 
 /** The background upload's progress in the crop step (data-testid="upload-progress": the bench watches it). */
-export function UploadProgress({ state }: { state: BackgroundUploadState }) {
+export function UploadProgress({ state, onCancel }: { state: BackgroundUploadState; onCancel: () => void }) {
   if (state.stage === "ready") {
     return (
       <p className="hint" role="status" data-testid="upload-progress" data-stage="ready">
@@ -30,6 +30,9 @@ export function UploadProgress({ state }: { state: BackgroundUploadState }) {
         Uploading {state.name}: {formatBytes(state.sent)} of {formatBytes(state.total)} ({percent}%)
       </label>
       <progress id="upload-progress" max={state.total} value={state.sent} />
+      <button type="button" className="button secondary" onClick={onCancel}>
+        Cancel upload
+      </button>
     </div>
   );
 }

@@ -81,7 +81,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
       previewUrlRef.current = url;
       const check = deferred<ReadyUpload | null>();
       const show = (state: BackgroundUpload["state"]) =>
-        setPhase({ name: "cropping", uploadId: started.uploadId, preview: { url, ...size }, displayed: size, background: { state, checked: check.promise } });
+        setPhase({ name: "cropping", uploadId: started.uploadId, preview: { url, ...size }, displayed: size, background: { state, checked: check.promise, cancel: () => backToStart("Upload cancelled.") } });
       // The URL names the upload from now on; a reload before the check finds it not there ("interrupted").
       window.history.replaceState(null, "", `/avatar/new/${started.uploadId}`);
       show({ stage: "uploading", name: file.name, sent: 0, total: file.size });
