@@ -19,6 +19,10 @@ const unique = (label: string) => `${label}-${Date.now()}-${++seq}`;
 const S3_ORIGIN = new URL(process.env.E2E_S3_ENDPOINT_IN_USE ?? "http://127.0.0.1:4590").origin;
 /** What the picker accepts when the browser shrinks (lib/client/shrink-plan.ts: 5 × UPLOAD_MAX_BYTES). */
 const PICKER_MAX_BYTES = UPLOAD_MAX_BYTES * 5;
+/** The app's configuration in this tier: on in `e2e`, both off in `e2e-upload-plain` (test/harness/runner/tiers.ts). */
+const CLIENT_RESIZE = process.env.UPLOAD_CLIENT_RESIZE !== "false";
+const EARLY_CROP = process.env.UPLOAD_EARLY_CROP !== "false";
+const NEEDS_BOTH = "needs UPLOAD_CLIENT_RESIZE and UPLOAD_EARLY_CROP on (tier e2e)";
 
 /** Holds every POST to S3 (the file upload) until release() is called. */
 async function holdS3Uploads(page: Page): Promise<{ release: () => void; held: Promise<void> }> {
@@ -57,6 +61,7 @@ const prepareMarks = (page: Page) =>
   page.evaluate(() => ["avatar-prepare-start", "avatar-prepare-end"].map((name) => performance.getEntriesByName(name, "mark").length));
 
 test("a photo larger than the limit is shrunk in the browser, the crop step appears while it uploads, and Crop waits for the check", async ({ page }) => {
+  test.skip(!CLIENT_RESIZE || !EARLY_CROP, NEEDS_BOTH);
   const wizard = new Wizard(page);
   const statusTexts = await recordStatusTexts(page);
   await wizard.signIn(unique("shrink"));
@@ -114,6 +119,7 @@ test("a photo larger than the limit is shrunk in the browser, the crop step appe
 });
 
 test("a reload while the file is still uploading says the upload was interrupted and asks for the file again", async ({ page }) => {
+  test.skip(!CLIENT_RESIZE || !EARLY_CROP, NEEDS_BOTH);
   const wizard = new Wizard(page);
   await wizard.signIn(unique("reload"));
   await wizard.openUpload();
@@ -140,6 +146,7 @@ test("a reload while the file is still uploading says the upload was interrupted
 });
 
 test("the size limit applies to what is uploaded: small pictures go unchanged, undecodable large files are refused", async ({ page }) => {
+  test.skip(!CLIENT_RESIZE || !EARLY_CROP, NEEDS_BOTH);
   const wizard = new Wizard(page);
   await wizard.signIn(unique("limits"));
   await wizard.openUpload();
@@ -169,6 +176,7 @@ test("the size limit applies to what is uploaded: small pictures go unchanged, u
 });
 
 test("the check fails while the crop step is shown: its message, and back to step 1", async ({ page }) => {
+  test.skip(!CLIENT_RESIZE || !EARLY_CROP, NEEDS_BOTH);
   test.skip(!process.env.E2E_S3_PID, "needs the embedded S3 process to freeze (the external-S3 run cannot pause it)");
   const s3Pid = Number(process.env.E2E_S3_PID);
   const wizard = new Wizard(page);
@@ -200,4 +208,35 @@ test("the check fails while the crop step is shown: its message, and back to ste
   await page.unrouteAll({ behavior: "ignoreErrors" });
   await wizard.chooseFile({ name: "again.jpg", mimeType: "image/jpeg", buffer: await plainJpeg(900, 700, 46) });
   await wizard.waitForCropStep();
+});
+
+test("UPLOAD_CLIENT_RESIZE=false and UPLOAD_EARLY_CROP=false: the file goes as it is, and the crop step comes after the check", async ({ page }) => {
+  test.skip(CLIENT_RESIZE || EARLY_CROP, "needs UPLOAD_CLIENT_RESIZE=false and UPLOAD_EARLY_CROP=false (tier e2e-upload-plain)");
+  const wizard = new Wizard(page);
+  const statusTexts = await recordStatusTexts(page);
+  await wizard.signIn(unique("plain"));
+  await wizard.openUpload();
+  await expect(page.getByText(`up to ${UPLOAD_MAX_BYTES / (1024 * 1024)} MB.`)).toBeVisible();
+
+  // Over the limit: nothing shrinks it, so it is refused at once.
+  const tooBig = await sharp(await photoLike(2400, 3600, 47)).jpeg({ quality: 90 }).toBuffer();
+  expect(tooBig.length).toBeGreaterThan(UPLOAD_MAX_BYTES);
+  await wizard.chooseFile({ name: "big.jpg", mimeType: "image/jpeg", buffer: tooBig });
+  await expect(page.locator("main [role=alert]")).toContainText("the limit is 3 MB.");
+
+  // A large picture within the limit goes byte for byte; the crop step shows the server's preview.
+  const large = await sharp(await photoLike(2000, 3000, 48)).jpeg({ quality: 80 }).toBuffer();
+  expect(large.length).toBeLessThan(UPLOAD_MAX_BYTES);
+  const announced = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/uploads");
+  const finished = page.waitForResponse((r) => r.request().method() === "POST" && /\/finish$/.test(r.url()));
+  await wizard.chooseFile({ name: "large.jpg", mimeType: "image/jpeg", buffer: large });
+  expect(((await announced).postDataJSON() as { size: number }).size).toBe(large.length);
+  expect(((await (await finished).json()) as { bytes: number; displayed: object }).bytes).toBe(large.length);
+  await wizard.waitForCropStep();
+  await expect(page.getByTestId("cropper").locator("img")).not.toHaveAttribute("src", /^blob:/);
+  await expect(wizard.uploadProgress()).toHaveCount(0);
+  expect(await prepareMarks(page)).toEqual([0, 0]);
+  expect((await statusTexts()).filter((text) => text.startsWith("Preparing"))).toEqual([]);
+  await wizard.crop();
+  await wizard.save();
 });
