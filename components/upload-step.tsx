@@ -94,6 +94,11 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
           });
           show({ stage: "checking" });
           const ready = await apiFetch<ReadyUpload>(`/api/uploads/${started.uploadId}/finish`, { method: "POST", signal: controller.signal });
+          // The crop step maps onto the server's `displayed` whatever the browser thought; a
+          // difference means the two decoders disagree about the file (worth knowing, not fatal).
+          if (ready.displayed.width !== size.width || ready.displayed.height !== size.height) {
+            console.warn("avatar upload: the server sees another size", ready.displayed, size);
+          }
           show({ stage: "ready", upload: ready });
           check.resolve(ready);
         } catch (caught) {
