@@ -39,6 +39,12 @@ function describeFailure(caught: unknown): string {
   return "The upload failed. Please try again.";
 }
 
+/** The local preview's blob: URL is the picture's bytes held in memory until revoked. */
+function revokePreview(ref: { current: string | null }) {
+  if (ref.current) URL.revokeObjectURL(ref.current);
+  ref.current = null;
+}
+
 /** A promise and its resolve, for the crop step to wait on the background check. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -55,23 +61,23 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
   const previewUrlRef = useRef<string | null>(null);
   const busy = phase.name !== "idle";
 
-  const releasePreview = () => {
-    if (previewUrlRef.current) URL.revokeObjectURL(previewUrlRef.current);
-    previewUrlRef.current = null;
-  };
-
   /** Back to step 1 (an early crop step's upload failed, or "Choose another picture"): the URL follows. */
   const backToStart = useCallback((message?: string) => {
     abortRef.current?.abort();
     abortRef.current = null;
-    if (previewUrlRef.current) URL.revokeObjectURL(previewUrlRef.current);
-    previewUrlRef.current = null;
+    revokePreview(previewUrlRef);
     setPhase({ name: "idle" });
     setError(message);
     if (window.location.pathname !== "/avatar/new") window.history.replaceState(null, "", "/avatar/new");
   }, []);
 
-  useEffect(() => () => (abortRef.current?.abort(), releasePreview()), []);
+  useEffect(() => {
+    const [abort, preview] = [abortRef, previewUrlRef];
+    return () => {
+      abort.current?.abort();
+      revokePreview(preview);
+    };
+  }, []);
 
   /** The early crop step: the upload exists (its id is in the URL); the file goes to S3 and is checked behind it. */
   const cropWhileUploading = useCallback(
