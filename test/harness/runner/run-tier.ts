@@ -39,6 +39,7 @@ function tierEnv(tier: Tier, context: RunContext, s3?: Record<string, string>): 
     ...env,
     ...s3,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    ...tier.env,
     ...(tier.kind === "playwright" && !tier.ownBuild && context.buildAvailable ? { E2E_SKIP_BUILD: "1" } : {}),
   };
 }

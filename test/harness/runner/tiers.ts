@@ -20,6 +20,8 @@ export type Tier = {
   ownBuild?: boolean;
   /** Part of `npm run test:quick`. */
   quick?: boolean;
+  /** Configuration the tier's app runs with (a Playwright tier's global setup passes its environment on). */
+  env?: Record<string, string>;
 };
 
 export const TIERS: Tier[] = [
@@ -28,6 +30,8 @@ export const TIERS: Tier[] = [
   { name: "unit", kind: "vitest", args: ["--project", "unit"], quick: true },
   { name: "integration", kind: "vitest", args: ["--project", "integration"] },
   { name: "e2e", kind: "playwright", args: [] },
+  // The browser-side upload features off (today's flow): the same wizard, and the original sent as it is.
+  { name: "e2e-upload-plain", kind: "playwright", args: ["e2e/wizard.spec.ts", "e2e/shrink-upload.spec.ts"], env: { UPLOAD_CLIENT_RESIZE: "false", UPLOAD_EARLY_CROP: "false" } },
   { name: "e2e-oidc", kind: "playwright", args: ["-c", "playwright.oidc.config.ts"] },
   { name: "conformance", kind: "vitest", args: ["--project", "conformance"], realS3: { lcDaySeconds: 3 } },
   // A lifecycle day stays 24 h here: a short one would expire uploads/ in the middle of the wizard.
