@@ -42,8 +42,7 @@ describe("the suggested crop in the preview metadata", () => {
   });
 
   it("is absent for uploads checked before it existed", () => {
-    const { suggested: _, ...older } = facts;
-    const metadata = toPreviewMetadata(older);
+    const metadata = toPreviewMetadata({ ...facts, suggested: undefined });
     expect(metadata).not.toHaveProperty("suggested-crop");
     expect(factsFromPreviewMetadata(metadata)).not.toHaveProperty("suggested");
   });
