@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { Area } from "react-easy-crop";
 
 import type { Rect, Size } from "@/lib/images/crop-geometry";
-import { scaleSquare } from "@/lib/images/suggested-crop";
+import { cropStart, scaleSquare } from "@/lib/images/suggested-crop";
 
 /**
  * Where the cropper opens: on the server's suggestion (in displayed pixels, turned into the
@@ -15,7 +15,8 @@ import { scaleSquare } from "@/lib/images/suggested-crop";
 export function useCropStart(suggested: Rect | undefined, displayed: Size, preview: Size) {
   const [touched, setTouched] = useState(false);
   const [applied, setApplied] = useState(suggested);
-  if (!touched && suggested && !sameRect(suggested, applied)) setApplied(suggested);
+  const next = cropStart(applied, suggested, touched);
+  if (next !== applied) setApplied(next);
 
   const onPreview = applied && scaleSquare(applied, displayed, preview);
   const initialArea: Area | undefined = onPreview && { x: onPreview.left, y: onPreview.top, width: onPreview.width, height: onPreview.height };
@@ -26,5 +27,3 @@ export function useCropStart(suggested: Rect | undefined, displayed: Size, previ
     touch: () => setTouched(true),
   };
 }
-
-const sameRect = (a: Rect, b: Rect | undefined) => !!b && a.left === b.left && a.top === b.top && a.width === b.width;

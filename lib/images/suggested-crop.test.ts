@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ANALYSIS_SIDE, relativeCentre, scaleSquare, squareFromAttention } from "./suggested-crop";
+import { ANALYSIS_SIDE, cropStart, relativeCentre, scaleSquare, squareFromAttention } from "./suggested-crop";
 
 describe("squareFromAttention", () => {
   const landscape = { width: 1600, height: 1067 };
@@ -47,5 +47,25 @@ describe("scaleSquare", () => {
 describe("relativeCentre", () => {
   it("is the square's centre as fractions of the picture", () => {
     expect(relativeCentre({ left: 100, top: 0, width: 200, height: 200 }, { width: 800, height: 200 })).toEqual({ x: 0.25, y: 0.5 });
+  });
+});
+
+describe("cropStart", () => {
+  const first = { left: 10, top: 0, width: 100, height: 100 };
+  const later = { left: 40, top: 0, width: 100, height: 100 };
+
+  it("opens on a suggestion that arrives after the step is shown, while the crop is untouched", () => {
+    expect(cropStart(undefined, later, false)).toBe(later);
+    expect(cropStart(first, later, false)).toBe(later);
+  });
+
+  it("keeps what the user has once they moved, zoomed or turned", () => {
+    expect(cropStart(undefined, later, true)).toBeUndefined();
+    expect(cropStart(first, later, true)).toBe(first);
+  });
+
+  it("keeps the same object for the same square, and the current one when none arrived", () => {
+    expect(cropStart(first, { ...first }, false)).toBe(first);
+    expect(cropStart(first, undefined, false)).toBe(first);
   });
 });

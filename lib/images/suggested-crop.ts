@@ -54,3 +54,14 @@ export function scaleSquare(rect: Rect, from: Size, to: Size): Rect {
 export function relativeCentre(rect: Rect, size: Size): { x: number; y: number } {
   return { x: (rect.left + rect.width / 2) / size.width, y: (rect.top + rect.height / 2) / size.height };
 }
+
+/**
+ * The suggestion the cropper should be open on, given the one it is open on now: a suggestion that
+ * arrives (or changes) later replaces it only while the user has not touched the crop, so nothing
+ * moves under their hands. The same square as before is the same object (no re-render loop).
+ */
+export function cropStart(current: Rect | undefined, arrived: Rect | undefined, touched: boolean): Rect | undefined {
+  if (touched || !arrived) return current;
+  const same = current && arrived.left === current.left && arrived.top === current.top && arrived.width === current.width && arrived.height === current.height;
+  return same ? current : arrived;
+}
