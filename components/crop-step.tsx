@@ -5,9 +5,11 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import Cropper, { type Area } from "react-easy-crop";
 
+import { CropPreview } from "@/components/crop-preview";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
 import { UploadProgress, type BackgroundUploadState } from "@/components/upload-progress";
+import { useCropStart } from "@/components/use-crop-start";
 import type { CropResult, ReadyUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
@@ -20,7 +22,7 @@ import { CROP_MAX_ZOOM } from "@/lib/images/formats";
  */
 export type BackgroundUpload = { state: BackgroundUploadState; checked: Promise<ReadyUpload | null>; cancel: () => void };
 
-type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview"> & {
+type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview" | "suggestedCrop"> & {
   background?: BackgroundUpload;
   /** With `background`: the step lives inside the upload step's page, which must drop the upload itself. */
   onChooseAnother?: () => void;
@@ -29,7 +31,7 @@ type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview"> & {
 const swap = (size: Size, turn: QuarterTurn): Size =>
   turn === 90 || turn === 270 ? { width: size.height, height: size.width } : size;
 
-export function CropStep({ uploadId, displayed, preview, background, onChooseAnother }: Props) {
+export function CropStep({ uploadId, displayed, preview, suggestedCrop, background, onChooseAnother }: Props) {
   const router = useRouter();
   const [crop, setCrop] = useState({ x: 0, y: 0 });
   const [zoom, setZoom] = useState(1);
@@ -41,9 +43,26 @@ export function CropStep({ uploadId, displayed, preview, background, onChooseAno
   // the checked upload from S3; with it (the early crop step) the answer arrives while the step is
   // shown, and from then on crops use the space it reports. Anything else the check answers (a
   // suggested crop, applied if the user has not moved the crop yet) belongs here too.
-  const checked: Pick<ReadyUpload, "displayed"> | undefined = !background ? { displayed } : background.state.stage === "ready" ? background.state.upload : undefined;
+  const checked: Pick<ReadyUpload, "displayed" | "suggestedCrop"> | undefined = !background
+    ? { displayed, suggestedCrop }
+    : background.state.stage === "ready"
+      ? background.state.upload
+      : undefined;
+  const start = useCropStart(checked?.suggestedCrop, checked?.displayed ?? displayed, preview);
+
+  const zoomTo = (value: number) => {
+    start.touch();
+    setZoom(value);
+  };
+  // The largest square at the centre: where the step opened before suggestions existed.
+  const backToCentre = () => {
+    start.touch();
+    setCrop({ x: 0, y: 0 });
+    setZoom(1);
+  };
 
   const turn = (by: number) => {
+    start.touch();
     const next = (((rotation + by) % 360) + 360) % 360;
     if (isQuarterTurn(next)) setRotation(next);
   };
@@ -79,6 +98,8 @@ export function CropStep({ uploadId, displayed, preview, background, onChooseAno
       <p className="hint">Drag to move, use the slider or the mouse wheel to zoom. With the keyboard: focus the picture and use the arrow keys.</p>
       <div className="cropper" data-testid="cropper">
         <Cropper
+          key={start.cropperKey}
+          initialCroppedAreaPixels={start.initialArea}
           image={preview.url}
           crop={crop}
           zoom={zoom}
@@ -89,14 +110,19 @@ export function CropStep({ uploadId, displayed, preview, background, onChooseAno
           showGrid={false}
           onCropChange={setCrop}
           onZoomChange={setZoom}
-          onCropComplete={(_, pixels) => setArea(pixels)}
+          onCropAreaChange={(_, pixels) => setArea(pixels)}
+          onInteractionStart={start.touch}
           cropperProps={{ role: "group", "aria-label": "Crop area. Use the arrow keys to move the picture." }}
-          mediaProps={{ alt: "Your picture" }}
+          mediaProps={{ alt: "Your picture", crossOrigin: "anonymous" }}
         />
       </div>
+      <CropPreview src={preview.url} area={area && { left: area.x, top: area.y, width: area.width, height: area.height }} rotation={rotation} />
       <div className="controls">
         <label htmlFor="zoom">Zoom</label>
-        <input id="zoom" type="range" min={1} max={CROP_MAX_ZOOM} step={0.05} value={zoom} onChange={(event) => setZoom(Number(event.target.value))} />
+        <input id="zoom" type="range" min={1} max={CROP_MAX_ZOOM} step={0.05} value={zoom} onChange={(event) => zoomTo(Number(event.target.value))} />
+        <button type="button" className="button secondary" onClick={backToCentre}>
+          Back to the centre
+        </button>
         <button type="button" className="button secondary" onClick={() => turn(-90)}>
           Rotate left
         </button>

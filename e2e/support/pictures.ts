@@ -1,6 +1,6 @@
 import sharp from "sharp";
 
-import { photoLike, withOrientation } from "@/test/harness/images";
+import { faceLike, photoLike, withOrientation, type Subject } from "@/test/harness/images";
 
 /** A real JPEG photo-like picture, stored sideways with EXIF orientation 6 like a phone's. */
 export async function phonePhoto(seed = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
@@ -10,4 +10,10 @@ export async function phonePhoto(seed = 1): Promise<{ name: string; mimeType: st
 
 export async function plainJpeg(width: number, height: number, seed = 1): Promise<Buffer> {
   return sharp(await photoLike(width, height, seed)).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** A face-like subject off-centre (test/harness/images.ts): where it is, and the picture as a JPEG. */
+export async function subjectPhoto(width: number, height: number, subject: Subject, seed = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const buffer = await sharp(await faceLike(width, height, subject, seed)).jpeg({ quality: 90 }).toBuffer();
+  return { name: `subject-${seed}.jpg`, mimeType: "image/jpeg", buffer };
 }

@@ -23,6 +23,11 @@ export type ReadyUpload = {
   format: string;
   bytes: number;
   preview: { url: string; width: number; height: number };
+  /**
+   * The square the crop step opens on (the subject, as the server found it), in displayed pixels
+   * like `displayed`. Absent for uploads checked before suggestions existed: the crop starts centred.
+   */
+  suggestedCrop?: { left: number; top: number; width: number; height: number };
 };
 
 /** GET /api/uploads/:id: uploaded to S3 but not checked yet, or checked. */

@@ -2,9 +2,11 @@ import "server-only";
 
 import { getEnv } from "@/lib/env";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { attentionSquare } from "@/lib/images/attention-crop";
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { describeOverLimit } from "@/lib/images/formats";
 import { inspectImage, makePreview } from "@/lib/images/pipeline";
+import { scaleSquare } from "@/lib/images/suggested-crop";
 import { originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";
 import { deletePrefix, getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
 
@@ -34,12 +36,16 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
     if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
     // The original is downloaded inside the job slot: only running jobs hold one (up to
     // UPLOAD_MAX_BYTES each), so IMAGE_JOBS_MAX bounds this instance's memory however many wait.
-    const { size, image, preview } = await withImageSlot(userId, async () => {
+    const { size, image, preview, suggested } = await withImageSlot(userId, async () => {
       const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
       if (!bytes) throw new AppError("upload_not_found");
-      return { size: bytes.length, image: await inspectImage(bytes, env.IMAGE_MAX_PIXELS), preview: await makePreview(bytes, env.IMAGE_MAX_PIXELS) };
+      const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
+      const preview = await makePreview(bytes, env.IMAGE_MAX_PIXELS);
+      // On the preview just made, not the original: a 128 px analysis of it, whatever the original's size.
+      const suggested = scaleSquare(await attentionSquare(preview.data, preview.size), preview.size, image.displayed);
+      return { size: bytes.length, image, preview, suggested };
     });
-    const metadata = toPreviewMetadata({ displayed: image.displayed, format: image.format, bytes: size, preview: preview.size });
+    const metadata = toPreviewMetadata({ displayed: image.displayed, format: image.format, bytes: size, preview: preview.size, suggested });
     await putObject(previewKey(userId, uploadId), preview.data, { contentType: "image/webp", cacheControl: "private, max-age=3600", metadata });
     // What was just written is the state: no need to read it back from S3.
     return await readyUpload(userId, uploadId, metadata);

@@ -20,6 +20,7 @@ export async function readyUpload(userId: string, uploadId: string, metadata: Re
     format: facts.format,
     bytes: facts.bytes,
     preview: { url: await previewUrl(userId, uploadId), width: facts.preview.width, height: facts.preview.height },
+    ...(facts.suggested && { suggestedCrop: facts.suggested }),
   };
 }
 

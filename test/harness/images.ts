@@ -78,3 +78,68 @@ export async function describeImage(bytes: Buffer): Promise<{ format?: string; w
   const m = await sharp(bytes).metadata();
   return { format: m.format, width: m.width, height: m.height, hasExif: Boolean(m.exif), hasIcc: Boolean(m.icc) };
 }
+
+/** Where a generated picture's subject is, in its pixels. */
+export type Subject = { left: number; top: number; width: number; height: number };
+
+/** xorshift32: the same pictures on every run and machine. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0xffffffff;
+  };
+}
+
+/**
+ * A face-like subject: a bright, skin-toned oval with darker eyes and mouth, on a dim, slightly
+ * noisy, bluish background (nothing else bright, saturated or skin-coloured). The oval fills `subject`.
+ */
+export async function faceLike(width: number, height: number, subject: Subject, seed = 1): Promise<Buffer> {
+  const channels = 3;
+  const data = Buffer.alloc(width * height * channels);
+  const random = seeded(seed);
+  const [cx, cy, rx, ry] = [subject.left + subject.width / 2, subject.top + subject.height / 2, subject.width / 2, subject.height / 2];
+  const inEllipse = (x: number, y: number, ex: number, ey: number, erx: number, ery: number) => ((x - ex) / erx) ** 2 + ((y - ey) / ery) ** 2 <= 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * channels;
+      const noise = random() * 12;
+      let rgb = [70 + noise, 80 + noise, 95 + noise];
+      if (inEllipse(x, y, cx, cy, rx, ry)) {
+        const feature =
+          inEllipse(x, y, cx - rx * 0.4, cy - ry * 0.2, rx * 0.15, ry * 0.08) ||
+          inEllipse(x, y, cx + rx * 0.4, cy - ry * 0.2, rx * 0.15, ry * 0.08) ||
+          inEllipse(x, y, cx, cy + ry * 0.45, rx * 0.35, ry * 0.07);
+        rgb = feature ? [90 + noise, 50 + noise, 45 + noise] : [225 + noise / 2, 172 + noise / 2, 140 + noise / 2];
+      }
+      data[i] = Math.min(255, rgb[0]!);
+      data[i + 1] = Math.min(255, rgb[1]!);
+      data[i + 2] = Math.min(255, rgb[2]!);
+    }
+  }
+  return sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 1 }).toBuffer();
+}
+
+/** A high-detail subject: a patch of coloured noise and fine stripes filling `subject`, on a flat grey background. */
+export async function detailPatch(width: number, height: number, subject: Subject, seed = 1): Promise<Buffer> {
+  const channels = 3;
+  const data = Buffer.alloc(width * height * channels, 128);
+  const random = seeded(seed);
+  for (let y = subject.top; y < subject.top + subject.height; y++) {
+    for (let x = subject.left; x < subject.left + subject.width; x++) {
+      const i = (y * width + x) * channels;
+      const stripe = (x + y) % 6 < 3 ? 90 : -90;
+      data[i] = Math.max(0, Math.min(255, 128 + stripe + (random() - 0.5) * 120));
+      data[i + 1] = Math.max(0, Math.min(255, 128 - stripe + (random() - 0.5) * 120));
+      data[i + 2] = Math.max(0, Math.min(255, 128 + (random() - 0.5) * 200));
+    }
+  }
+  return sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 1 }).toBuffer();
+}
+
+/** Whether `inner` lies inside `outer` (all in the same pixels). */
+export const contains = (outer: Subject, inner: Subject): boolean =>
+  inner.left >= outer.left && inner.top >= outer.top && inner.left + inner.width <= outer.left + outer.width && inner.top + inner.height <= outer.top + outer.height;

@@ -36,7 +36,7 @@ export default async function CropPage({ params }: { params: Promise<{ uploadId:
       ) : state.status === "uploaded" ? (
         <FinishUpload uploadId={state.uploadId} />
       ) : (
-        <CropStep uploadId={state.uploadId} displayed={state.displayed} preview={state.preview} />
+        <CropStep uploadId={state.uploadId} displayed={state.displayed} preview={state.preview} suggestedCrop={state.suggestedCrop} />
       )}
     </>
   );

@@ -1,0 +1,136 @@
+import { expect, test, type Page, type Request } from "@playwright/test";
+import sharp from "sharp";
+
+import type { AvatarView } from "@/lib/avatars/api-types";
+import { contains } from "@/test/harness/images";
+
+import { Wizard } from "./pages/wizard";
+import { subjectPhoto } from "./support/pictures";
+
+/**
+ * Issue 16, items 2 and 3: the crop step opens on the subject the server found, with one control
+ * back to the centre; and a live round preview at 128 and 40 px shows what the server will make.
+ */
+
+let userCounter = 0;
+const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`;
+
+// 1600×1000: the largest square is 1000 wide; a centred one spans x 300-1300 and misses the face.
+const SUBJECT = { left: 1150, top: 320, width: 300, height: 360 };
+
+async function uploadSubject(page: Page, label: string, seed: number) {
+  const wizard = new Wizard(page);
+  await wizard.signIn(newUserName(label));
+  await wizard.openUpload();
+  await wizard.chooseFile(await subjectPhoto(1600, 1000, SUBJECT, seed));
+  await wizard.waitForCropStep();
+  return wizard;
+}
+
+/** The 128 px canvas once it shows the crop the step holds now (it redraws on the next frame after a change). */
+async function previewPixels(page: Page): Promise<Buffer> {
+  const canvas = page.getByRole("img", { name: "Preview of your avatar at 128 pixels" });
+  const area = await page.getByTestId("crop-preview").getAttribute("data-area");
+  expect(area).toBeTruthy();
+  await expect(canvas).toHaveAttribute("data-drawn", area!);
+  const dataUrl = await canvas.evaluate((element) => (element as HTMLCanvasElement).toDataURL("image/png"));
+  return Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ""), "base64");
+}
+
+async function rgb(image: Buffer, side: number) {
+  return sharp(image).resize(side, side, { fit: "fill" }).removeAlpha().toColourspace("srgb").raw().toBuffer();
+}
+
+/** Mean absolute difference over RGB (0-255) inside the avatar's circle, a little in from its edge. */
+async function meanDifferenceInCircle(a: Buffer, b: Buffer, side = 128): Promise<number> {
+  const [x, y] = await Promise.all([rgb(a, side), rgb(b, side)]);
+  const radius = side / 2 - 4;
+  let total = 0;
+  let count = 0;
+  for (let row = 0; row < side; row++) {
+    for (let col = 0; col < side; col++) {
+      if ((col + 0.5 - side / 2) ** 2 + (row + 0.5 - side / 2) ** 2 > radius ** 2) continue;
+      const i = (row * side + col) * 3;
+      for (let c = 0; c < 3; c++) total += Math.abs(x[i + c]! - y[i + c]!);
+      count += 3;
+    }
+  }
+  return total / count;
+}
+
+test("the crop step opens on the subject, and 'Back to the centre' centres it", async ({ page }) => {
+  const wizard = await uploadSubject(page, "subject", 21);
+  const uploadId = wizard.uploadIdFromUrl();
+
+  // No interaction at all: the crop sent is the suggestion, and it holds the face.
+  const suggested = await wizard.crop();
+  expect(suggested).toMatchObject({ width: 1000, height: 1000, rotation: 0 });
+  expect(contains(suggested, SUBJECT), `${JSON.stringify(suggested)} holds ${JSON.stringify(SUBJECT)}`).toBe(true);
+
+  await page.goto(`/avatar/new/${uploadId}`);
+  await wizard.waitForCropStep();
+  await page.getByRole("button", { name: "Back to the centre" }).click();
+  const centred = await wizard.crop();
+  expect(centred.width).toBe(1000);
+  expect(Math.abs(centred.left - 300)).toBeLessThanOrEqual(1);
+  expect(centred.top).toBe(0);
+  expect(contains(centred, SUBJECT)).toBe(false);
+});
+
+test("the live preview follows drag, zoom and turn, and matches the saved 128 px avatar", async ({ page }) => {
+  await uploadSubject(page, "preview", 22);
+  const small = page.getByRole("img", { name: "Preview of your avatar at 40 pixels" });
+  await expect(small).toBeVisible();
+  const before = await previewPixels(page);
+
+  await page.getByLabel("Zoom").fill("1.6");
+  await page.getByRole("button", { name: "Rotate right" }).click();
+  await expect(page.getByText("Rotation: 90°")).toBeVisible();
+  const box = (await page.locator("div.cropper").boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 - 25, { steps: 5 });
+  await page.mouse.up();
+  const live = await previewPixels(page);
+  expect(await meanDifferenceInCircle(live, before), "the preview changed with the crop").toBeGreaterThan(10);
+  await expect(small).toHaveAttribute("data-drawn", (await page.getByTestId("crop-preview").getAttribute("data-area"))!);
+
+  const cropRequest = page.waitForRequest((request: Request) => request.method() === "POST" && /\/crop$/.test(request.url()));
+  await page.getByRole("button", { name: "Crop", exact: true }).click();
+  const crop = (await cropRequest).postDataJSON() as { rotation: number };
+  expect(crop.rotation).toBe(90);
+  await expect(page.getByTestId("crop-result")).toBeVisible();
+
+  const saved = page.waitForResponse((response) => /\/save$/.test(response.url()) && response.request().method() === "POST");
+  await page.getByRole("button", { name: "Save as my avatar" }).click();
+  const avatar = (await (await saved).json()) as AvatarView;
+  const rendition = await page.request.get(avatar.urls[128]);
+  expect(rendition.status()).toBe(200);
+  const server = Buffer.from(await rendition.body());
+  expect(await sharp(server).metadata()).toMatchObject({ width: 128, height: 128 });
+
+  const difference = await meanDifferenceInCircle(live, server);
+  console.log(`live preview vs saved 128 px rendition: mean difference ${difference.toFixed(2)}/255`);
+  expect(difference).toBeLessThan(8);
+});
+
+for (const [label, viewport, where] of [
+  ["desktop", { width: 1280, height: 900 }, "beside"],
+  ["phone", { width: 390, height: 844 }, "below"],
+] as const) {
+  test(`${label} (${viewport.width} px): the preview is ${where} the cropper, nothing overflows sideways`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await uploadSubject(page, `layout-${label}`, 23);
+    const cropper = (await page.locator("div.cropper").boundingBox())!;
+    const preview = (await page.getByRole("img", { name: "Preview of your avatar at 128 pixels" }).boundingBox())!;
+    expect(preview.width).toBe(128);
+    if (where === "beside") {
+      expect(preview.x).toBeGreaterThanOrEqual(cropper.x + cropper.width);
+      expect(preview.y).toBeLessThan(cropper.y + cropper.height);
+    } else {
+      expect(preview.y).toBeGreaterThanOrEqual(cropper.y + cropper.height);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+}
