@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Request } from "@playwright/test";
+import { expect, test, type Page, type Request, type Route } from "@playwright/test";
 import sharp from "sharp";
 
 import type { AvatarView } from "@/lib/avatars/api-types";
@@ -75,6 +75,60 @@ test("the crop step opens on the subject, and 'Back to the centre' centres it", 
   expect(Math.abs(centred.left - 300)).toBeLessThanOrEqual(1);
   expect(centred.top).toBe(0);
   expect(contains(centred, SUBJECT)).toBe(false);
+});
+
+/**
+ * With the early crop step (issue 14) the step is shown before the server's check, so the
+ * suggestion arrives while the user may already be cropping. The S3 POST is held back, so "the
+ * check has not answered yet" is a state, not a race.
+ */
+const EARLY_CROP = process.env.UPLOAD_EARLY_CROP !== "false";
+const S3_ORIGIN = new URL(process.env.E2E_S3_ENDPOINT_IN_USE ?? "http://127.0.0.1:4590").origin;
+
+async function uploadSubjectHeld(page: Page, label: string, seed: number) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => url.origin === S3_ORIGIN,
+    async (route: Route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      await released;
+      await route.continue();
+    },
+  );
+  const wizard = new Wizard(page);
+  await wizard.signIn(newUserName(label));
+  await wizard.openUpload();
+  await wizard.chooseFile(await subjectPhoto(1600, 1000, SUBJECT, seed));
+  await wizard.waitForCropStepShown();
+  await expect(wizard.uploadProgress()).toHaveAttribute("data-stage", "uploading");
+  return { wizard, release };
+}
+
+test("early crop step: a suggestion that arrives while the crop is untouched moves it onto the subject", async ({ page }) => {
+  test.skip(!EARLY_CROP, "needs UPLOAD_EARLY_CROP on (tier e2e)");
+  const { wizard, release } = await uploadSubjectHeld(page, "late-suggestion", 24);
+  const before = await page.getByTestId("crop-preview").getAttribute("data-area");
+  release();
+  await wizard.waitForCropStep();
+  await expect(page.getByTestId("crop-preview")).not.toHaveAttribute("data-area", before!);
+  const crop = await wizard.crop();
+  expect(contains(crop, SUBJECT), `${JSON.stringify(crop)} holds ${JSON.stringify(SUBJECT)}`).toBe(true);
+});
+
+test("early crop step: a suggestion that arrives after the user zoomed does not move the crop under them", async ({ page }) => {
+  test.skip(!EARLY_CROP, "needs UPLOAD_EARLY_CROP on (tier e2e)");
+  const { wizard, release } = await uploadSubjectHeld(page, "late-touched", 25);
+  await page.getByLabel("Zoom").fill("1.5");
+  await expect(page.getByLabel("Zoom")).toHaveValue("1.5");
+  release();
+  await wizard.waitForCropStep();
+  const crop = await wizard.crop();
+  // Zoom 1.5 at the centre: a 667 px square around the picture's centre (800, 500), not the subject's.
+  expect(crop.width).toBeGreaterThanOrEqual(665);
+  expect(crop.width).toBeLessThanOrEqual(668);
+  expect(Math.abs(crop.left + crop.width / 2 - 800)).toBeLessThanOrEqual(2);
+  expect(Math.abs(crop.top + crop.height / 2 - 500)).toBeLessThanOrEqual(2);
 });
 
 test("the live preview follows drag, zoom and turn, and matches the saved 128 px avatar", async ({ page }) => {
