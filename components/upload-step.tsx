@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { CameraCapture } from "@/components/camera-capture";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
 import type { StartedUpload } from "@/lib/avatars/api-types";
@@ -121,6 +122,7 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
             }}
           />
         </label>
+        <CameraCapture disabled={busy} onCapture={(file) => void upload(file)} />
         <p className="hint">JPEG, PNG, WebP, GIF or AVIF, up to {formatBytes(maxBytes)}.</p>
       </div>
 
