@@ -38,7 +38,7 @@ async function watchStreams(page: Page) {
 const trackStates = (page: Page) =>
   page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) => s.getVideoTracks().map((t) => t.readyState)));
 
-test("a user takes a photo with the camera, by keyboard only, retakes it, and saves it as the avatar", async ({ page }) => {
+test("a user takes a photo with the camera, by keyboard only, retakes it, and saves it as the avatar", async ({ page }, testInfo) => {
   await watchStreams(page);
   const wizard = new Wizard(page);
   await wizard.signIn(newUserName("camille"));
@@ -50,11 +50,13 @@ test("a user takes a photo with the camera, by keyboard only, retakes it, and sa
   await expect(capture).toBeEnabled();
   await expect(capture).toBeFocused(); // focus moves to the next thing to do
   await expectNoSeriousA11yViolations(page, "camera panel, live");
+  await page.screenshot({ path: testInfo.outputPath("camera-live-desktop.png") });
 
   await page.keyboard.press("Enter");
   await expect(dialog.getByRole("img", { name: "The photo you took" })).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Use this photo" })).toBeFocused();
   await expectNoSeriousA11yViolations(page, "camera panel, photo taken");
+  await page.screenshot({ path: testInfo.outputPath("camera-photo-desktop.png") });
 
   await page.keyboard.press("Tab");
   await expect(dialog.getByRole("button", { name: "Retake" })).toBeFocused();
@@ -158,5 +160,38 @@ test.describe("on an insecure origin (window.isSecureContext replaced with false
       await fileChooser.setFiles({ name: "IMG_0001.jpg", mimeType: "image/jpeg", buffer: await plainJpeg(960, 1280, 32) });
       await wizard.waitForCropStep();
     });
+  });
+});
+
+test.describe("on a phone (390×844, touch)", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+
+  test("the camera panel fits the screen, and a tapped photo goes to the crop step", async ({ page }, testInfo) => {
+    const wizard = new Wizard(page);
+    await wizard.signIn(newUserName("phonecam"));
+    await wizard.openUpload();
+    await takePhotoButton(page).tap();
+    const dialog = cameraDialog(page);
+    await expect(dialog.getByRole("button", { name: "Capture" })).toBeEnabled();
+    const fits = () =>
+      dialog.evaluate((node) => {
+        const rect = node.getBoundingClientRect();
+        return { left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom, width: innerWidth, height: innerHeight };
+      });
+    for (const state of ["live", "photo"] as const) {
+      const box = await fits();
+      expect(box.left, state).toBeGreaterThanOrEqual(0);
+      expect(box.right, state).toBeLessThanOrEqual(box.width);
+      expect(box.top, state).toBeGreaterThanOrEqual(0);
+      expect(box.bottom, state).toBeLessThanOrEqual(box.height); // Capture and Cancel reachable without scrolling
+      await expectNoSeriousA11yViolations(page, `camera panel, ${state} (phone)`);
+      await page.screenshot({ path: testInfo.outputPath(`camera-${state}-phone.png`) });
+      if (state === "live") {
+        await dialog.getByRole("button", { name: "Capture" }).tap();
+        await expect(dialog.getByRole("img", { name: "The photo you took" })).toBeVisible();
+      }
+    }
+    await dialog.getByRole("button", { name: "Use this photo" }).tap();
+    await wizard.waitForCropStep();
   });
 });
