@@ -109,8 +109,10 @@ export function CameraCapture({ disabled, onCapture }: { disabled: boolean; onCa
     context.translate(canvas.width, 0);
     context.scale(-1, 1);
     context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    const session = sessionRef.current;
     canvas.toBlob(
       (blob) => {
+        if (session !== sessionRef.current) return; // closed while encoding
         if (!blob) {
           setState({ name: "error", problem: "failed" });
           return;
