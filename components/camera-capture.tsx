@@ -132,14 +132,25 @@ export function CameraCapture({ disabled, onCapture }: { disabled: boolean; onCa
   function acceptPhoto() {
     if (state.name !== "captured") return;
     const { file } = state;
-    dialogRef.current?.close();
+    closePanel();
     onCapture(file);
+  }
+
+  // The camera goes off in the same task as the click or the Escape key: the dialog's close event
+  // comes a task later, and until then the camera light would stay on.
+  function turnCameraOff() {
+    sessionRef.current++;
+    stopStream();
+  }
+
+  function closePanel() {
+    turnCameraOff();
+    dialogRef.current?.close();
   }
 
   // Every way out (Cancel, Escape, "Use this photo") ends here.
   function onClose() {
-    sessionRef.current++;
-    stopStream();
+    turnCameraOff();
     setState({ name: "closed" });
     openerRef.current?.focus();
   }
@@ -164,7 +175,7 @@ export function CameraCapture({ disabled, onCapture }: { disabled: boolean; onCa
           if (file) onCapture(file);
         }}
       />
-      <dialog ref={dialogRef} className="camera-dialog" aria-labelledby="camera-heading" onClose={onClose}>
+      <dialog ref={dialogRef} className="camera-dialog" aria-labelledby="camera-heading" onCancel={turnCameraOff} onClose={onClose}>
         <h2 id="camera-heading">Take a photo</h2>
         <div className="camera-frame">
           <video
@@ -213,7 +224,7 @@ export function CameraCapture({ disabled, onCapture }: { disabled: boolean; onCa
               Try again
             </button>
           )}
-          <button type="button" className="button secondary" onClick={() => dialogRef.current?.close()}>
+          <button type="button" className="button secondary" onClick={closePanel}>
             Cancel
           </button>
         </div>
