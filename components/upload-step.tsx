@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { CropStep, type BackgroundUpload } from "@/components/crop-step";
+import { CameraCapture } from "@/components/camera-capture";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
 import { WizardSteps } from "@/components/wizard-steps";
@@ -245,6 +246,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
               }}
             />
           </label>
+          <CameraCapture disabled={busy} onCapture={(file) => void upload(file)} />
           <p className="hint">
             JPEG, PNG, WebP, GIF or AVIF, up to {formatBytes(limit)}
             {limit > maxBytes && ` (larger pictures are made smaller in your browser before they are sent; ${formatBytes(maxBytes)} at most is sent)`}.

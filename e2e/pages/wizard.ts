@@ -16,8 +16,9 @@ export class Wizard {
     await expect(this.page.getByRole("heading", { name: "Choose a picture" })).toBeVisible();
   }
 
+  /** "Choose a file" (the other file input, with capture, is the phone camera's fallback). */
   fileInput() {
-    return this.page.locator('input[type="file"]');
+    return this.page.locator('input[type="file"]:not([capture])');
   }
 
   async chooseFile(file: { name: string; mimeType: string; buffer: Buffer }) {
