@@ -7,16 +7,29 @@ import Cropper, { type Area } from "react-easy-crop";
 
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
+import { UploadProgress, type BackgroundUploadState } from "@/components/upload-progress";
 import type { CropResult, ReadyUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
+import { CROP_MAX_ZOOM } from "@/lib/images/formats";
 
-type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview">;
+/**
+ * The early crop step (UPLOAD_EARLY_CROP): the picture is shown from the browser's own copy while
+ * the file uploads and is checked. `checked` settles with the server's answer, or null when the
+ * upload failed (the upload step then goes back to step 1 with the reason).
+ */
+export type BackgroundUpload = { state: BackgroundUploadState; checked: Promise<ReadyUpload | null>; cancel: () => void };
+
+type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview"> & {
+  background?: BackgroundUpload;
+  /** With `background`: the step lives inside the upload step's page, which must drop the upload itself. */
+  onChooseAnother?: () => void;
+};
 
 const swap = (size: Size, turn: QuarterTurn): Size =>
   turn === 90 || turn === 270 ? { width: size.height, height: size.width } : size;
 
-export function CropStep({ uploadId, displayed, preview }: Props) {
+export function CropStep({ uploadId, displayed, preview, background, onChooseAnother }: Props) {
   const router = useRouter();
   const [crop, setCrop] = useState({ x: 0, y: 0 });
   const [zoom, setZoom] = useState(1);
@@ -24,6 +37,11 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
   const [area, setArea] = useState<Area>();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
+  // Where "the check answered with a ReadyUpload" is handled. Without `background` the page got
+  // the checked upload from S3; with it (the early crop step) the answer arrives while the step is
+  // shown, and from then on crops use the space it reports. Anything else the check answers (a
+  // suggested crop, applied if the user has not moved the crop yet) belongs here too.
+  const checked: Pick<ReadyUpload, "displayed"> | undefined = !background ? { displayed } : background.state.stage === "ready" ? background.state.upload : undefined;
 
   const turn = (by: number) => {
     const next = (((rotation + by) % 360) + 360) % 360;
@@ -34,10 +52,14 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
     if (!area || pending) return;
     setPending(true);
     setError(undefined);
+    // "Crop" waits for the check; the area is in the shown picture's pixels, the request in the
+    // server's displayed space (the server's word, not the browser's guess of it).
+    const ready = checked ?? (await background?.checked);
+    if (!ready) return; // the upload failed: the upload step goes back to step 1 and says why
     const rect = scaleCropToOriginal(
       { left: area.x, top: area.y, width: area.width, height: area.height },
       swap({ width: preview.width, height: preview.height }, rotation),
-      swap(displayed, rotation),
+      swap(ready.displayed, rotation),
     );
     try {
       const result = await apiFetch<CropResult>(`/api/uploads/${uploadId}/crop`, {
@@ -60,6 +82,7 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
           image={preview.url}
           crop={crop}
           zoom={zoom}
+          maxZoom={CROP_MAX_ZOOM}
           rotation={rotation}
           aspect={1}
           cropShape="round"
@@ -73,7 +96,7 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
       </div>
       <div className="controls">
         <label htmlFor="zoom">Zoom</label>
-        <input id="zoom" type="range" min={1} max={3} step={0.05} value={zoom} onChange={(event) => setZoom(Number(event.target.value))} />
+        <input id="zoom" type="range" min={1} max={CROP_MAX_ZOOM} step={0.05} value={zoom} onChange={(event) => setZoom(Number(event.target.value))} />
         <button type="button" className="button secondary" onClick={() => turn(-90)}>
           Rotate left
         </button>
@@ -88,11 +111,20 @@ export function CropStep({ uploadId, displayed, preview }: Props) {
         <button type="button" className="button" onClick={submit} disabled={!area || pending}>
           {pending ? "Cropping…" : "Crop"}
         </button>
-        <Link className="button secondary" href="/avatar/new">
+        <Link
+          className="button secondary"
+          href="/avatar/new"
+          onClick={(event) => {
+            if (!onChooseAnother) return;
+            event.preventDefault();
+            onChooseAnother();
+          }}
+        >
           Choose another picture
         </Link>
       </div>
-      <StepFeedback working={pending && "Cropping on the server…"} error={error} />
+      {background && <UploadProgress state={background.state} onCancel={background.cancel} />}
+      <StepFeedback working={pending && (checked ? "Cropping on the server…" : "Waiting for the upload to finish…")} error={error} />
       <ServedBy />
     </section>
   );

@@ -3,51 +3,159 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { CropStep, type BackgroundUpload } from "@/components/crop-step";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
-import type { StartedUpload } from "@/lib/avatars/api-types";
+import { WizardSteps } from "@/components/wizard-steps";
+import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
+import { prepareUpload, type PreparedUpload } from "@/lib/client/shrink-image";
+import { pickerMaxBytes } from "@/lib/client/shrink-plan";
 import { UploadError, uploadToS3 } from "@/lib/client/upload-to-s3";
+import type { Size } from "@/lib/images/crop-geometry";
 import { ACCEPTED_MIME_TYPES, describeOverLimit, formatBytes, isAcceptedMimeType } from "@/lib/images/formats";
 
 type Phase =
   | { name: "idle" }
+  | { name: "preparing"; file: File }
   | { name: "uploading"; file: File; sent: number; total: number }
   | { name: "checking"; file: File }
-  | { name: "done" };
+  | { name: "done" }
+  /** The early crop step: shown from the local copy while the upload goes on in the background. */
+  | { name: "cropping"; uploadId: string; preview: { url: string; width: number; height: number }; displayed: Size; background: BackgroundUpload };
 
-export function UploadStep({ maxBytes }: { maxBytes: number }) {
+type Props = {
+  maxBytes: number;
+  /** UPLOAD_CLIENT_RESIZE: upload a smaller upright copy when the picture is larger than any crop needs. */
+  clientResize: boolean;
+  /** UPLOAD_EARLY_CROP: show the crop step at once from a local preview while the file uploads. */
+  earlyCrop: boolean;
+};
+
+function describeFailure(caught: unknown): string {
+  if (isAbortError(caught)) return "Upload cancelled.";
+  if (caught instanceof ApiError || caught instanceof UploadError) return caught.message;
+  console.error("upload failed", caught); // unexpected: keep the details for the developer console
+  return "The upload failed. Please try again.";
+}
+
+/** A promise and its resolve, for the crop step to wait on the background check. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
   const router = useRouter();
   const [phase, setPhase] = useState<Phase>({ name: "idle" });
   const [error, setError] = useState<string>();
   const [dragging, setDragging] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
-  const busy = phase.name === "uploading" || phase.name === "checking" || phase.name === "done";
+  const previewUrlRef = useRef<string | null>(null);
+  const busy = phase.name !== "idle";
+
+  const releasePreview = () => {
+    if (previewUrlRef.current) URL.revokeObjectURL(previewUrlRef.current);
+    previewUrlRef.current = null;
+  };
+
+  /** Back to step 1 (an early crop step's upload failed, or "Choose another picture"): the URL follows. */
+  const backToStart = useCallback((message?: string) => {
+    abortRef.current?.abort();
+    abortRef.current = null;
+    if (previewUrlRef.current) URL.revokeObjectURL(previewUrlRef.current);
+    previewUrlRef.current = null;
+    setPhase({ name: "idle" });
+    setError(message);
+    if (window.location.pathname !== "/avatar/new") window.history.replaceState(null, "", "/avatar/new");
+  }, []);
+
+  useEffect(() => () => (abortRef.current?.abort(), releasePreview()), []);
+
+  /** The early crop step: the upload exists (its id is in the URL); the file goes to S3 and is checked behind it. */
+  const cropWhileUploading = useCallback(
+    (started: StartedUpload, prepared: Exclude<PreparedUpload, { kind: "opaque" }>, controller: AbortController) => {
+      const { file, size } = prepared;
+      const url = URL.createObjectURL(file);
+      previewUrlRef.current = url;
+      const check = deferred<ReadyUpload | null>();
+      const show = (state: BackgroundUpload["state"]) =>
+        setPhase({ name: "cropping", uploadId: started.uploadId, preview: { url, ...size }, displayed: size, background: { state, checked: check.promise, cancel: () => backToStart("Upload cancelled.") } });
+      // The URL names the upload from now on; a reload before the check finds it not there ("interrupted").
+      window.history.replaceState(null, "", `/avatar/new/${started.uploadId}`);
+      show({ stage: "uploading", name: file.name, sent: 0, total: file.size });
+      void (async () => {
+        try {
+          await uploadToS3(started.post, file, {
+            signal: controller.signal,
+            limitText: formatBytes(started.maxBytes),
+            onProgress: ({ sent, total }) => show({ stage: "uploading", name: file.name, sent, total }),
+          });
+          show({ stage: "checking" });
+          const ready = await apiFetch<ReadyUpload>(`/api/uploads/${started.uploadId}/finish`, { method: "POST", signal: controller.signal });
+          show({ stage: "ready", upload: ready });
+          check.resolve(ready);
+        } catch (caught) {
+          check.resolve(null);
+          if (controller.signal.aborted) return; // the user left the step: nothing to say
+          backToStart(describeFailure(caught));
+        }
+      })();
+    },
+    [backToStart],
+  );
 
   const upload = useCallback(
-    async (file: File) => {
+    async (original: File) => {
       setError(undefined);
-      if (!isAcceptedMimeType(file.type)) {
-        setError(`"${file.name}" is not a supported picture. Please choose a JPEG, PNG, WebP, GIF or AVIF file.`);
+      if (!isAcceptedMimeType(original.type)) {
+        setError(`"${original.name}" is not a supported picture. Please choose a JPEG, PNG, WebP, GIF or AVIF file.`);
         return;
       }
-      if (file.size === 0) {
-        setError(`"${file.name}" is empty.`);
+      if (original.size === 0) {
+        setError(`"${original.name}" is empty.`);
         return;
       }
-      if (file.size > maxBytes) {
-        setError(`"${file.name}" ${describeOverLimit(file.size, maxBytes)}`);
+      const pickerLimit = pickerMaxBytes(maxBytes, clientResize);
+      if (original.size > pickerLimit) {
+        setError(`"${original.name}" ${describeOverLimit(original.size, pickerLimit)}`);
         return;
       }
       const controller = new AbortController();
       abortRef.current = controller;
+      let prepared: PreparedUpload = { kind: "opaque", file: original, reason: "not prepared" };
+      if (clientResize || earlyCrop) {
+        setPhase({ name: "preparing", file: original });
+        const start = performance.now();
+        prepared = await prepareUpload(original, { shrink: clientResize });
+        if (controller.signal.aborted) return;
+        if (prepared.kind === "copy") {
+          // For the benchmark: how long the shrink took (no marks when the original goes as it is).
+          performance.mark("avatar-prepare-start", { startTime: start });
+          performance.mark("avatar-prepare-end");
+        }
+      }
+      const file = prepared.file;
+      if (file.size > maxBytes) {
+        // The copy could not be made or is still too large: the limit applies to what is uploaded.
+        setPhase({ name: "idle" });
+        abortRef.current = null;
+        setError(`"${original.name}" ${describeOverLimit(original.size, maxBytes)}`);
+        return;
+      }
       setPhase({ name: "uploading", file, sent: 0, total: file.size });
+      let handedOver = false;
       try {
         const started = await apiFetch<StartedUpload>("/api/uploads", {
           method: "POST",
           body: { contentType: file.type, size: file.size, name: file.name },
           signal: controller.signal,
         });
+        if (earlyCrop && prepared.kind !== "opaque") {
+          handedOver = true; // the controller now belongs to the background upload
+          return cropWhileUploading(started, prepared, controller);
+        }
         await uploadToS3(started.post, file, {
           signal: controller.signal,
           limitText: formatBytes(started.maxBytes),
@@ -59,19 +167,12 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
         router.push(`/avatar/new/${started.uploadId}`);
       } catch (caught) {
         setPhase({ name: "idle" });
-        if (isAbortError(caught)) {
-          setError("Upload cancelled.");
-        } else if (caught instanceof ApiError || caught instanceof UploadError) {
-          setError(caught.message);
-        } else {
-          console.error("upload failed", caught); // unexpected: keep the details for the developer console
-          setError("The upload failed. Please try again.");
-        }
+        setError(describeFailure(caught));
       } finally {
-        abortRef.current = null;
+        if (abortRef.current === controller && !handedOver) abortRef.current = null;
       }
     },
-    [maxBytes, router],
+    [maxBytes, clientResize, earlyCrop, router, cropWhileUploading],
   );
 
   useEffect(() => {
@@ -86,57 +187,78 @@ export function UploadStep({ maxBytes }: { maxBytes: number }) {
     return () => window.removeEventListener("paste", onPaste);
   }, [busy, upload]);
 
+  if (phase.name === "cropping") {
+    return (
+      <>
+        <WizardSteps current={2} />
+        <CropStep uploadId={phase.uploadId} displayed={phase.displayed} preview={phase.preview} background={phase.background} onChooseAnother={() => backToStart()} />
+      </>
+    );
+  }
+
   const percent = phase.name === "uploading" && phase.total > 0 ? Math.round((phase.sent / phase.total) * 100) : 0;
+  const limit = pickerMaxBytes(maxBytes, clientResize);
 
   return (
-    <section aria-labelledby="upload-heading" className="card">
-      <h2 id="upload-heading">Choose a picture</h2>
-      <div
-        className={`dropzone${dragging ? " dropzone-active" : ""}`}
-        data-testid="dropzone"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(event) => {
-          event.preventDefault();
-          setDragging(false);
-          const file = event.dataTransfer.files[0];
-          if (file && !busy) void upload(file);
-        }}
-      >
-        <p>Drag a picture here, paste one, or</p>
-        <label className="button" aria-disabled={busy}>
-          Choose a file
-          <input
-            type="file"
-            accept={ACCEPTED_MIME_TYPES.join(",")}
-            className="visually-hidden"
-            disabled={busy}
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = "";
-              if (file) void upload(file);
-            }}
-          />
-        </label>
-        <p className="hint">JPEG, PNG, WebP, GIF or AVIF, up to {formatBytes(maxBytes)}.</p>
-      </div>
-
-      {phase.name === "uploading" && (
-        <div className="progress" role="status">
-          <label htmlFor="upload-progress">
-            Uploading {phase.file.name}: {formatBytes(phase.sent)} of {formatBytes(phase.total)} ({percent}%)
+    <>
+      <WizardSteps current={1} />
+      <section aria-labelledby="upload-heading" className="card">
+        <h2 id="upload-heading">Choose a picture</h2>
+        <div
+          className={`dropzone${dragging ? " dropzone-active" : ""}`}
+          data-testid="dropzone"
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(event) => {
+            event.preventDefault();
+            setDragging(false);
+            const file = event.dataTransfer.files[0];
+            if (file && !busy) void upload(file);
+          }}
+        >
+          <p>Drag a picture here, paste one, or</p>
+          <label className="button" aria-disabled={busy}>
+            Choose a file
+            <input
+              type="file"
+              accept={ACCEPTED_MIME_TYPES.join(",")}
+              className="visually-hidden"
+              disabled={busy}
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                event.target.value = "";
+                if (file) void upload(file);
+              }}
+            />
           </label>
-          <progress id="upload-progress" max={phase.total} value={phase.sent} />
-          <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>
-            Cancel upload
-          </button>
+          <p className="hint">
+            JPEG, PNG, WebP, GIF or AVIF, up to {formatBytes(limit)}
+            {limit > maxBytes && ` (larger pictures are made smaller in your browser before they are sent; ${formatBytes(maxBytes)} at most is sent)`}.
+          </p>
         </div>
-      )}
-      <StepFeedback working={phase.name === "checking" && "Uploaded. Checking the picture…"} error={error} />
-      <ServedBy />
-    </section>
+
+        {phase.name === "preparing" && (
+          <p className="progress" role="status">
+            Preparing {phase.file.name}…
+          </p>
+        )}
+        {phase.name === "uploading" && (
+          <div className="progress" role="status">
+            <label htmlFor="upload-progress">
+              Uploading {phase.file.name}: {formatBytes(phase.sent)} of {formatBytes(phase.total)} ({percent}%)
+            </label>
+            <progress id="upload-progress" max={phase.total} value={phase.sent} />
+            <button type="button" className="button secondary" onClick={() => abortRef.current?.abort()}>
+              Cancel upload
+            </button>
+          </div>
+        )}
+        <StepFeedback working={phase.name === "checking" && "Uploaded. Checking the picture…"} error={error} />
+        <ServedBy />
+      </section>
+    </>
   );
 }

@@ -13,7 +13,7 @@ const productionBase = { ...base, ...PRODUCTION_TEST_ENV, NEXTAUTH_URL: base.NEX
 describe("parseEnv", () => {
   it("applies sensible defaults", () => {
     const env = parseEnv(base);
-    expect(env).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: false, UPLOAD_MAX_BYTES: 10 * 1024 * 1024, AUTH_DEV_LOGIN: true });
+    expect(env).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: false, UPLOAD_MAX_BYTES: 10 * 1024 * 1024, AUTH_DEV_LOGIN: true, UPLOAD_CLIENT_RESIZE: true, UPLOAD_EARLY_CROP: true });
     expect(env.CORS_ALLOWED_ORIGINS).toEqual(["http://localhost:3000"]);
   });
 

@@ -49,6 +49,10 @@ const envObject = z.object({
 
   UPLOAD_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** The browser uploads a smaller upright copy when the picture is larger than any crop can use (components/upload-step.tsx). */
+  UPLOAD_CLIENT_RESIZE: booleanString.default(true),
+  /** The crop step appears at once from a local preview while the file uploads; false: only after upload and check. */
+  UPLOAD_EARLY_CROP: booleanString.default(true),
   IMAGE_MAX_PIXELS: positiveInt(64_000_000),
   UPLOADS_PER_HOUR: positiveInt(30),
   /** Crops one upload may have (each is four renditions in S3); counted in S3, so across instances. */

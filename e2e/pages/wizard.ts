@@ -24,10 +24,21 @@ export class Wizard {
     await this.fileInput().setInputFiles(file);
   }
 
-  async waitForCropStep() {
+  /** The crop step is shown and interactive; with the early crop step its upload may still be going. */
+  async waitForCropStepShown() {
     await this.page.waitForURL(/\/avatar\/new\/[0-9a-f]{32}$/);
     await expect(this.page.getByRole("heading", { name: "Crop your picture" })).toBeVisible();
     await expect(this.page.getByTestId("cropper").locator("img")).toBeVisible();
+  }
+
+  /** The crop step is shown and its upload is in S3 and checked (as it always is without the early crop step). */
+  async waitForCropStep() {
+    await this.waitForCropStepShown();
+    await expect(this.page.locator('[data-testid="upload-progress"]:not([data-stage="ready"])')).toHaveCount(0, { timeout: 60_000 });
+  }
+
+  uploadProgress() {
+    return this.page.getByTestId("upload-progress");
   }
 
   uploadIdFromUrl(): string {

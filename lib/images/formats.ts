@@ -30,3 +30,5 @@ export function describeOverLimit(size: number, limit: number): string {
 export const PREVIEW_MAX_SIDE = 1600;
 /** Side of the cropped square; renditions are made from it. */
 export const CROP_OUTPUT_SIDE = 512;
+/** Most the crop step lets the user zoom in: a crop then covers 1/3 of the picture's short side. */
+export const CROP_MAX_ZOOM = 3;

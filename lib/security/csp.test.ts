@@ -14,6 +14,7 @@ describe("contentSecurityPolicy", () => {
     expect(policy).toContain("connect-src 'self' http://127.0.0.1:4569");
     expect(policy).toContain("img-src 'self' data: blob: http://127.0.0.1:4569 https://cdn.example.com");
     expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("worker-src 'self';");
   });
 
   it("refuses framing, plugins and foreign form targets", () => {

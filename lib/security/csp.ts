@@ -1,7 +1,8 @@
 /**
  * The Content-Security-Policy of every page (pure). Scripts need this request's nonce (Next.js
  * puts it on its own scripts); the only other origins are S3's, for the upload POST (connect-src)
- * and the presigned or CDN pictures (img-src). Pages may not be framed by anyone.
+ * and the presigned or CDN pictures (img-src); blob: pictures are the crop step's local preview.
+ * Workers only from the app's own origin. Pages may not be framed by anyone.
  */
 import { bucketUrl, endpointOrigin, type BucketAddress } from "@/lib/storage/bucket-url";
 
@@ -16,6 +17,9 @@ export function contentSecurityPolicy(input: { nonce: string; s3Origins: string[
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: ${images}`.trim(),
     `connect-src 'self' ${s3}`.trim(),
+    // The upload step's shrink worker (lib/client/shrink-image.worker.ts) is a same-origin chunk;
+    // without this, 'strict-dynamic' in script-src (its fallback) would refuse it.
+    "worker-src 'self'",
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",

@@ -1,0 +1,38 @@
+import type { ReadyUpload } from "@/lib/avatars/api-types";
+import { formatBytes } from "@/lib/images/formats";
+
+/** Where the file the crop step shows stands while it uploads and is checked in the background. */
+export type BackgroundUploadState =
+  | { stage: "uploading"; name: string; sent: number; total: number }
+  | { stage: "checking" }
+  | { stage: "ready"; upload: ReadyUpload };
+
+/** The background upload's progress in the crop step (data-testid="upload-progress": the bench watches it). */
+export function UploadProgress({ state, onCancel }: { state: BackgroundUploadState; onCancel: () => void }) {
+  if (state.stage === "ready") {
+    return (
+      <p className="hint" role="status" data-testid="upload-progress" data-stage="ready">
+        Uploaded and checked.
+      </p>
+    );
+  }
+  if (state.stage === "checking") {
+    return (
+      <p className="progress" role="status" data-testid="upload-progress" data-stage="checking">
+        Uploaded. Checking the picture…
+      </p>
+    );
+  }
+  const percent = state.total > 0 ? Math.round((state.sent / state.total) * 100) : 0;
+  return (
+    <div className="progress" role="status" data-testid="upload-progress" data-stage="uploading">
+      <label htmlFor="upload-progress">
+        Uploading {state.name}: {formatBytes(state.sent)} of {formatBytes(state.total)} ({percent}%)
+      </label>
+      <progress id="upload-progress" max={state.total} value={state.sent} />
+      <button type="button" className="button secondary" onClick={onCancel}>
+        Cancel upload
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * The upload step's side of the shrink: runs lib/client/shrink-image.worker.ts on the chosen file
+ * and says what to upload. Never throws and never shows an error: when the browser cannot decode
+ * the picture, has no worker or OffscreenCanvas, takes too long, or the copy is not smaller, the
+ * original is uploaded as it is and the server decides about it as it always did.
+ */
+import type { Size } from "@/lib/images/crop-geometry";
+
+import { copyFileName, preferCopy, SHRINK_SHORT_SIDE, type ShrinkOutcome } from "./shrink-plan";
+
+/** A phone decodes and resamples a 24 MP photo in 1-2 s; far beyond that, sending the original is faster. */
+const WORKER_TIMEOUT_MS = 20_000;
+
+export type PreparedUpload =
+  /** The smaller copy (upright, sRGB); `size` is its size, which the server will report as displayed. */
+  | { kind: "copy"; file: File; size: Size }
+  /** The original, decodable by this browser (`size` displayed, EXIF applied): a local preview can be shown. */
+  | { kind: "original"; file: File; size: Size }
+  /** The original, which this browser could not decode (or did not try): only the server can tell. */
+  | { kind: "opaque"; file: File; reason: string };
+
+function runWorker(file: File, shortSide: number): Promise<ShrinkOutcome> {
+  if (typeof Worker === "undefined" || typeof OffscreenCanvas === "undefined" || typeof createImageBitmap === "undefined") {
+    return Promise.resolve({ kind: "failed", reason: "no worker, OffscreenCanvas or createImageBitmap" });
+  }
+  return new Promise((resolve) => {
+    let worker: Worker | undefined;
+    const done = (outcome: ShrinkOutcome) => {
+      clearTimeout(timer);
+      worker?.terminate();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done({ kind: "failed", reason: "timed out" }), WORKER_TIMEOUT_MS);
+    try {
+      worker = new Worker(new URL("./shrink-image.worker.ts", import.meta.url), { type: "module" });
+      worker.onmessage = (event: MessageEvent<ShrinkOutcome>) => done(event.data);
+      worker.onerror = (event) => (event.preventDefault(), done({ kind: "failed", reason: event.message || "worker error" }));
+      worker.postMessage({ file, shortSide });
+    } catch (error) {
+      done({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}
+
+/**
+ * What to upload for `file`. With `shrink` false the worker only decodes (to learn whether a local
+ * preview is possible, and its size) and the original is always what goes.
+ */
+export async function prepareUpload(file: File, options: { shrink: boolean }): Promise<PreparedUpload> {
+  // Infinity: "never shrink", so the worker only decodes and reports the displayed size.
+  const outcome = await runWorker(file, options.shrink ? SHRINK_SHORT_SIDE : Number.POSITIVE_INFINITY);
+  switch (outcome.kind) {
+    case "failed":
+      console.warn("avatar upload: the picture goes as it is", outcome.reason);
+      return { kind: "opaque", file, reason: outcome.reason };
+    case "small":
+      return { kind: "original", file, size: outcome.size };
+    case "copy":
+      if (!preferCopy(file.size, outcome.blob.size)) return { kind: "original", file, size: outcome.original };
+      return {
+        kind: "copy",
+        file: new File([outcome.blob], copyFileName(file.name, outcome.blob.type), { type: outcome.blob.type, lastModified: file.lastModified }),
+        size: outcome.size,
+      };
+  }
+}
