@@ -24,6 +24,7 @@ export const WAY_COLORS: Record<Way, string> = {
   naive: "#8b949e",
   article: "#bf8700",
   imagemagick: "#cf222e",
+  imagemagick1: "#f5a3a8",
 };
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -140,10 +140,13 @@ async function encode(spec: InputSpec, seed: number): Promise<Buffer> {
 
 const GENERATOR_VERSION = 3;
 
+/** Where loadInput caches an input: a file a browser can be handed as the user's choice. */
+export const inputPath = (spec: InputSpec, cacheDir: string) => path.join(cacheDir, `${spec.id}-v${GENERATOR_VERSION}.${spec.format === "jpeg" ? "jpg" : spec.format}`);
+
 /** The encoded input, generated once and cached (bench/tmp is git-ignored). */
 export async function loadInput(spec: InputSpec, cacheDir: string): Promise<Buffer> {
   mkdirSync(cacheDir, { recursive: true });
-  const file = path.join(cacheDir, `${spec.id}-v${GENERATOR_VERSION}.${spec.format === "jpeg" ? "jpg" : spec.format}`);
+  const file = inputPath(spec, cacheDir);
   if (existsSync(file)) return readFileSync(file);
   const bytes = await encode(spec, 1000 + spec.width + spec.height);
   writeFileSync(`${file}.part`, bytes);

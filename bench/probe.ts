@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import { isAppError } from "@/lib/errors";
 import type { CropRequest } from "@/lib/images/crop-geometry";
 
+import { processCpuMs } from "./cpu";
 import { disposeContext, makeReadyUpload, newContext, type Context, type PreparedInput } from "./context";
 import { CONCURRENCY_BOX, cropBox, type BoxKind } from "./crop-boxes";
 import { benchUser, inputSpec, loadPreparedInput } from "./prepare";
@@ -22,7 +23,7 @@ import { median, p95 } from "./stats";
 import { WAYS, type Way } from "./ways";
 import { appWay, naiveAppWay } from "./ways/app";
 import { floorWay, naiveWay } from "./ways/in-memory";
-import { articleWay, CONVERT, convertArguments, imagemagickWay } from "./ways/temp-files";
+import { articleWay, CONVERT, convertArguments, imagemagickWay, ONE_THREAD } from "./ways/temp-files";
 
 const run = promisify(execFile);
 
@@ -48,20 +49,7 @@ export type ConcurrencyResult = {
   round?: number;
 };
 
-/**
- * CPU time so far of the S3 server (BENCH_S3_PID, set by the parent), from /proc/<pid>/stat:
- * utime + stime in clock ticks of 10 ms (USER_HZ is 100 on Linux). Undefined when unknown.
- */
-function s3ServerCpuMs(): number | undefined {
-  const pid = process.env.BENCH_S3_PID;
-  if (!pid) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
+const s3ServerCpuMs = () => processCpuMs(process.env.BENCH_S3_PID);
 
 /**
  * This process's peak RSS: VmHWM from /proc (Linux). Not process.resourceUsage().maxRSS: getrusage
@@ -78,17 +66,17 @@ function peakRss(): number {
 }
 
 /** Peak RSS of GNU time's child: convert's own memory (KB in %M). */
-async function convertPeakRss(input: PreparedInput, box: BoxKind, scratch: string): Promise<number> {
+async function convertPeakRss(input: PreparedInput, box: BoxKind, scratch: string, limits: string[]): Promise<number> {
   const original = path.join(scratch, `original.${input.spec.format}`);
   writeFileSync(original, input.bytes);
-  const { stderr } = await run("/usr/bin/time", ["-f", "maxrss=%M", CONVERT, ...convertArguments(original, cropBox(input.spec, box), (name) => path.join(scratch, name))]);
+  const { stderr } = await run("/usr/bin/time", ["-f", "maxrss=%M", CONVERT, ...limits, ...convertArguments(original, cropBox(input.spec, box), (name) => path.join(scratch, name))]);
   const match = /maxrss=(\d+)/.exec(stderr);
   if (!match) throw new Error(`no maxrss in: ${stderr}`);
   return Number(match[1]) * 1024;
 }
 
 /** One operation of a way whose pixels are in this process (ImageMagick's are in convert). */
-async function runInProcess(way: Exclude<Way, "imagemagick">, context: Context, input: PreparedInput, crop: CropRequest, uploadId: string | undefined): Promise<void> {
+async function runInProcess(way: Exclude<Way, "imagemagick" | "imagemagick1">, context: Context, input: PreparedInput, crop: CropRequest, uploadId: string | undefined): Promise<void> {
   switch (way) {
     case "app":
       return (await appWay(context, uploadId!, crop)).afterResponse;
@@ -113,12 +101,13 @@ async function rss(way: Way, inputId: string, box: BoxKind, repeats: number): Pr
   try {
     const crop = cropBox(input.spec, box);
     const uploads = way === "app" || way === "naiveApp" ? await Promise.all(Array.from({ length: repeats }, () => makeReadyUpload(context, input))) : [];
-    if (way === "imagemagick") {
+    if (way === "imagemagick" || way === "imagemagick1") {
       // The Node side only downloads and uploads; the pixels are in convert.
-      await imagemagickWay(context, input, crop);
+      const threads = way === "imagemagick1" ? 1 : undefined;
+      await imagemagickWay(context, input, crop, { threads });
       const baselineRss = process.memoryUsage.rss();
       let peak = 0;
-      for (let i = 0; i < repeats; i++) peak = Math.max(peak, await convertPeakRss(input, box, context.scratch));
+      for (let i = 0; i < repeats; i++) peak = Math.max(peak, await convertPeakRss(input, box, context.scratch, threads ? ONE_THREAD : []));
       return { way, input: inputId, box, baselineRss, peakRss: peak, note: "convert process alone (GNU time %M)" };
     }
     const baselineRss = process.memoryUsage.rss();

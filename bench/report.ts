@@ -4,10 +4,12 @@
  */
 import { browserErrorSection, webSections } from "./report/browser";
 import { boundSection, concurrencySection } from "./report/concurrency";
+import { cpuSection } from "./report/cpu";
 import { headerSection } from "./report/header";
 import { machineSection } from "./report/machine";
 import { peakMemorySection } from "./report/memory";
 import { methodSection } from "./report/method";
+import { networkErrorSection, networkSection } from "./report/network";
 import { readingSection } from "./report/reading";
 import type { Results } from "./report/results";
 import { summary, targetsSection, verdicts } from "./report/targets";
@@ -23,11 +25,14 @@ export function renderReport(results: Results): { markdown: string; summary: str
     ...machineSection(results),
     ...methodSection(results),
     ...timingSection(results),
+    ...cpuSection(results),
     ...peakMemorySection(results),
     ...concurrencySection(results),
     ...boundSection(results),
     ...browserErrorSection(results),
     ...webSections(results),
+    ...networkErrorSection(results),
+    ...networkSection(results),
     ...readingSection(results),
   ];
   return { markdown: `${lines.join("\n")}\n`, summary: summary(results, verdictList) };

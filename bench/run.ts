@@ -5,7 +5,9 @@
  *
  * Options: --quick (few repetitions), --iterations=N (timed iterations), --no-web (skip the
  * production build and browser measurements), --no-probes (skip the peak-RSS and concurrency runs),
- * --render (measure nothing: rewrite latest.md and latest.svg from latest.json).
+ * --only <server|web|network>[,…] (only those parts), --network-variants=<ids|all>,
+ * --network-repetitions=N, --render (measure nothing: rewrite latest.md and latest.svg from latest.json).
+ * bench/README.md describes them.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -25,16 +27,35 @@ import { median, p95, rotate } from "./stats";
 import { runTimed } from "./timed";
 import { disposeContext, newContext, type PreparedInput } from "./context";
 import { BOX_SHARE, BOXES, cropBox } from "./crop-boxes";
-import { WAY_LABELS, WAYS } from "./ways";
+import { WAY_LABELS, wayRunsOn, WAYS } from "./ways";
 import { floorWay, naiveWay } from "./ways/in-memory";
 import { CONVERT } from "./ways/temp-files";
+import { NETWORK, VARIANTS, type VariantId } from "./web/network";
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const RESULTS = path.join(HERE, "results");
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
+/** `--name=value`, or `--name value`. */
+const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1] ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+
+/** The parts of a run: the server side (timed ways, probes), the browser side's bytes and JavaScript, the network section. */
+const PARTS = ["server", "web", "network"] as const;
+type Part = (typeof PARTS)[number];
+const only = flag("only")?.split(",");
+if (only?.some((part) => !PARTS.includes(part as Part))) throw new Error(`--only takes ${PARTS.join(", ")} (comma-separated), not ${only.join(",")}`);
+const runs = (part: Part) => !only || only.includes(part);
+
+const networkVariants = (() => {
+  const value = flag("network-variants");
+  if (value === "all") return VARIANTS.map((variant) => variant.id);
+  const ids = (value ?? "today,both").split(",");
+  const unknown = ids.filter((id) => !VARIANTS.some((variant) => variant.id === id));
+  if (unknown.length) throw new Error(`--network-variants takes all or ${VARIANTS.map((variant) => variant.id).join(", ")}, not ${unknown.join(",")}`);
+  return ids as VariantId[];
+})();
+const networkRepetitions = Number(flag("network-repetitions") ?? (quick ? 1 : 5));
 const settings = {
   mode: quick ? ("quick" as const) : ("full" as const),
   iterations: Number(flag("iterations") ?? (quick ? 2 : 15)),
@@ -48,8 +69,15 @@ const settings = {
     { workers: 8, operations: quick ? 8 : 16 },
     { workers: 32, operations: 32 },
   ],
-  web: !args.includes("--no-web"),
-  probes: !args.includes("--no-probes"),
+  server: runs("server"),
+  web: runs("web") && !args.includes("--no-web"),
+  probes: runs("server") && !args.includes("--no-probes"),
+  network: runs("network") && !args.includes("--no-web"),
+  only,
+  networkVariants,
+  // Unshrunk files at the slowest uplink take up to a minute each: 3 repetitions there.
+  networkRepetitions: { normal: networkRepetitions, slow: Math.min(networkRepetitions, 3) },
+  networkInputs: quick ? ["jpeg-24mp"] : [...NETWORK.inputs],
 };
 
 const log = (line: string) => console.log(line);
@@ -110,7 +138,7 @@ async function main() {
   log(`avatar-relay benchmark (${settings.mode}: ${settings.iterations} timed iterations after ${settings.warmup} warm-up)`);
   noteLoad("start");
   const machine = machineFacts();
-  const ways = existsSync(CONVERT) ? WAYS : WAYS.filter((way) => way !== "imagemagick");
+  const ways = existsSync(CONVERT) ? WAYS : WAYS.filter((way) => way !== "imagemagick" && way !== "imagemagick1");
   if (ways.length < WAYS.length) log(`${CONVERT} is missing (apt-get install imagemagick): the ImageMagick way is skipped`);
 
   log("inputs (generated once, cached in bench/tmp/inputs)");
@@ -132,62 +160,65 @@ async function main() {
   };
   try {
     await ensureBucket();
-    const userId = benchUser("timed");
-    const prepared: PreparedInput[] = [];
-    for (const spec of INPUTS) {
-      const input = await prepareInput(spec, userId);
-      prepared.push(input);
-      results.inputs.push({ ...spec, bytes: input.bytes.length, previewBytes: input.preview.length, boxes: { small: cropBox(spec, "small"), large: cropBox(spec, "large") } });
-      log(`  ${spec.label}: ${(input.bytes.length / 1e6).toFixed(2)} MB (${(input.bytes.length / (spec.width * spec.height)).toFixed(2)} bytes/pixel)`);
-    }
-
-    // The fast path's output against the full-resolution decode's, per case (same pixels?).
-    for (const input of prepared)
-      for (const box of BOXES) {
-        const crop = cropBox(input.spec, box);
-        results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop), PIXEL_CHECK_SIDE);
+    if (settings.server) {
+      const userId = benchUser("timed");
+      const prepared: PreparedInput[] = [];
+      for (const spec of INPUTS) {
+        const input = await prepareInput(spec, userId);
+        prepared.push(input);
+        results.inputs.push({ ...spec, bytes: input.bytes.length, previewBytes: input.preview.length, boxes: { small: cropBox(spec, "small"), large: cropBox(spec, "large") } });
+        log(`  ${spec.label}: ${(input.bytes.length / 1e6).toFixed(2)} MB (${(input.bytes.length / (spec.width * spec.height)).toFixed(2)} bytes/pixel)`);
       }
 
-    log(`timed: ${ways.map((way) => WAY_LABELS[way]).join(", ")}; every case, ways interleaved`);
-    noteLoad("timed runs begin");
-    const context = newContext(userId);
-    try {
-      results.timing = await runTimed(context, prepared, { iterations: settings.iterations, warmup: settings.warmup, ways, log });
-    } finally {
-      disposeContext(context);
-    }
-    noteLoad("timed runs end");
-    for (const [key, byWay] of Object.entries(results.timing.crop)) {
-      log(`  ${key.padEnd(16)} ${ways.map((way) => `${way} ${median(byWay[way]).toFixed(0)}/${p95(byWay[way]).toFixed(0)}`).join("  ")} ms`);
-    }
+      // The fast path's output against the full-resolution decode's, per case (same pixels?).
+      for (const input of prepared)
+        for (const box of BOXES) {
+          const crop = cropBox(input.spec, box);
+          results.pixelCheck[`${input.spec.id}/${box}`] = await meanDifference(await floorWay(input.bytes, crop), await naiveWay(input.bytes, crop), PIXEL_CHECK_SIDE);
+        }
 
-    if (settings.probes) {
-      // The probes read the S3 server's CPU time from /proc: the app and S3 share these cores.
-      const env = { ...process.env, BENCH_S3_PID: String(bench.s3.pid) };
-      log("peak RSS per way (large box, a fresh process each)");
-      for (const inputId of settings.rssInputs)
-        for (const way of ways) {
-          const result = await probe<RssResult>(env, ["rss", way, inputId, "large", String(settings.rssRepeats)]);
-          results.rss.push(result);
-          log(`  ${inputId} ${way}: peak ${(result.peakRss / 2 ** 20).toFixed(0)} MiB`);
-        }
-      noteLoad("peak RSS runs end");
-      log("one instance under concurrent crops (24 MP JPEG, large box, crop + save through the job limiter)");
-      // Rounds with the levels in a rotated order, like the timed runs: noise hits every level alike.
-      for (let round = 0; round < settings.concurrencyRounds; round++)
-        for (const workers of rotate(settings.concurrencyLevels, round)) {
-          const operations = Math.max(settings.concurrencyOperations, 2 * workers);
-          const result = await probe<ConcurrencyResult>(env, ["concurrency", String(workers), "jpeg-24mp", String(operations)]);
-          results.concurrency.push({ ...result, round });
-          log(`  round ${round + 1}, ${workers} at once: ${result.perSecond.toFixed(2)}/s, peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MiB, 429s: ${result.rejected429}`);
-        }
-      log("memory bound with 48 MP JPEGs");
-      for (const run of settings.boundRuns) {
-        const result = await probe<ConcurrencyResult>(env, ["concurrency", String(run.workers), "jpeg-48mp", String(run.operations)]);
-        results.bound.push(result);
-        log(`  ${run.workers} at once: peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MiB, 429s: ${result.rejected429}, ${result.perSecond.toFixed(2)}/s`);
+      log(`timed: ${ways.map((way) => WAY_LABELS[way]).join(", ")}; every case, ways interleaved`);
+      noteLoad("timed runs begin");
+      const context = newContext(userId);
+      try {
+        results.timing = await runTimed(context, prepared, { iterations: settings.iterations, warmup: settings.warmup, ways, s3Pid: bench.s3.pid, log });
+      } finally {
+        disposeContext(context);
       }
-      noteLoad("concurrency runs end");
+      noteLoad("timed runs end");
+      for (const [key, byWay] of Object.entries(results.timing.crop)) {
+        const timedWays = ways.filter((way) => byWay[way]);
+        log(`  ${key.padEnd(16)} ${timedWays.map((way) => `${way} ${median(byWay[way]).toFixed(0)}/${p95(byWay[way]).toFixed(0)}`).join("  ")} ms`);
+      }
+
+      if (settings.probes) {
+        // The probes read the S3 server's CPU time from /proc: the app and S3 share these cores.
+        const env = { ...process.env, BENCH_S3_PID: String(bench.s3.pid) };
+        log("peak RSS per way (large box, a fresh process each)");
+        for (const inputId of settings.rssInputs)
+          for (const way of ways.filter((candidate) => wayRunsOn(candidate, inputId))) {
+            const result = await probe<RssResult>(env, ["rss", way, inputId, "large", String(settings.rssRepeats)]);
+            results.rss.push(result);
+            log(`  ${inputId} ${way}: peak ${(result.peakRss / 2 ** 20).toFixed(0)} MiB`);
+          }
+        noteLoad("peak RSS runs end");
+        log("one instance under concurrent crops (24 MP JPEG, large box, crop + save through the job limiter)");
+        // Rounds with the levels in a rotated order, like the timed runs: noise hits every level alike.
+        for (let round = 0; round < settings.concurrencyRounds; round++)
+          for (const workers of rotate(settings.concurrencyLevels, round)) {
+            const operations = Math.max(settings.concurrencyOperations, 2 * workers);
+            const result = await probe<ConcurrencyResult>(env, ["concurrency", String(workers), "jpeg-24mp", String(operations)]);
+            results.concurrency.push({ ...result, round });
+            log(`  round ${round + 1}, ${workers} at once: ${result.perSecond.toFixed(2)}/s, peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MiB, 429s: ${result.rejected429}`);
+          }
+        log("memory bound with 48 MP JPEGs");
+        for (const run of settings.boundRuns) {
+          const result = await probe<ConcurrencyResult>(env, ["concurrency", String(run.workers), "jpeg-48mp", String(run.operations)]);
+          results.bound.push(result);
+          log(`  ${run.workers} at once: peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MiB, 429s: ${result.rejected429}, ${result.perSecond.toFixed(2)}/s`);
+        }
+        noteLoad("concurrency runs end");
+      }
     }
 
     if (settings.web) {
@@ -200,6 +231,24 @@ async function main() {
         log(`  FAILED: ${results.webError}`);
       }
       noteLoad("browser measurements end");
+    }
+
+    if (settings.network) {
+      log(`network: Chromium with network emulation (${NETWORK.uplinksMbit.join(" and ")} Mbit/s up, ${NETWORK.downloadMbit} Mbit/s down, ${NETWORK.latencyMs} ms), the wizard on a production build`);
+      try {
+        const { measureNetwork } = await import("./web/network");
+        results.network = await measureNetwork({
+          s3Endpoint: bench.s3.endpoint,
+          log,
+          variants: settings.networkVariants,
+          repetitions: settings.networkRepetitions,
+          inputs: settings.networkInputs,
+        });
+      } catch (error) {
+        results.networkError = error instanceof Error ? error.message : String(error);
+        log(`  FAILED: ${results.networkError}`);
+      }
+      noteLoad("network measurements end");
     }
   } finally {
     await bench.close();

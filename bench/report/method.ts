@@ -39,6 +39,7 @@ const DESCRIPTIONS: Record<Way, string> = {
   naive: `**naive**: \`sharp(bytes).autoOrient().extract(box).resize(${CROP_OUTPUT_SIDE})\` to raw pixels, then the app's own rendition encoders, in memory: it decodes the picture at full resolution first (no shrink-on-load). Exists only in the bench.`,
   article: `**article**: download the object to a temporary file, \`sharp(file).extract().resize().toFile()\`, each rendition from that file to another file, then ${OUTPUT_FILES.length} uploads from disk (the usual tutorial code; ${TEMP_FILE_REQUESTS}, no history, pointer or cleanup).`,
   imagemagick: `**ImageMagick**: the same temporary files and S3 round trips, with one \`convert\` doing crop, ${CROP_OUTPUT_SIDE} square and the renditions (\`-crop … +repage -resize ${CROP_OUTPUT_SIDE}x${CROP_OUTPUT_SIDE}! -strip -write …\`).`,
+  imagemagick1: `**ImageMagick, one thread**: ${number("imagemagick")} with \`convert -limit thread 1\`: one core per picture, as the app's sharp uses (one libvips thread per picture, two pictures at once), so the ratio to the app is per picture on equal terms. Timed on the JPEG 24 MP input only.`,
 };
 
 function inputsParagraph(results: Results): string {

@@ -7,12 +7,14 @@ import { median } from "../stats";
 import type { Samples } from "../timed";
 import { WAYS, type Way } from "../ways";
 import type { WebResults } from "../web";
+import type { NetworkResults } from "../web/network";
 
 export type Results = {
   mode: "full" | "quick";
   startedAt: string;
   finishedAt: string;
-  settings: { iterations: number; warmup: number; rssRepeats: number; concurrencyOperations: number; concurrencyRounds: number };
+  /** `only`: the parts this run measured, when not all (--only). */
+  settings: { iterations: number; warmup: number; rssRepeats: number; concurrencyOperations: number; concurrencyRounds: number; only?: string[] };
   machine: MachineFacts;
   loads: { label: string; load: Load }[];
   inputs: (InputSpec & { bytes: number; previewBytes: number; boxes: Record<BoxKind, { left: number; top: number; width: number; height: number }> })[];
@@ -23,6 +25,8 @@ export type Results = {
   bound: ConcurrencyResult[];
   web?: WebResults;
   webError?: string;
+  network?: NetworkResults;
+  networkError?: string;
 };
 
 /** Median milliseconds of one way on one case (NaN when it did not run). */

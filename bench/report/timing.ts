@@ -13,6 +13,7 @@ import { caseRatio, type Results } from "./results";
 const RATIOS: { label: string; numerator: Way; denominator: Way }[] = [
   { label: "app / floor", numerator: "app", denominator: "floor" },
   { label: "ImageMagick / app", numerator: "imagemagick", denominator: "app" },
+  { label: "ImageMagick, one thread / app", numerator: "imagemagick1", denominator: "app" },
   { label: "article / app", numerator: "article", denominator: "app" },
   { label: "app, naive crop / app", numerator: "naiveApp", denominator: "app" },
 ];

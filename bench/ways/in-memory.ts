@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { getEnv } from "@/lib/env";
 import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
-import { cropToRenditions, encodeRenditions, inspectImage, type CroppedSquare } from "@/lib/images/pipeline";
+import { cropToRenditions, encodeRenditions, inspectImage, makePreview, type CroppedSquare } from "@/lib/images/pipeline";
 import { RENDITION_SIZES } from "@/lib/storage/keys";
 
 /** The floor: the app's transforms (inspectImage, cropToRenditions) with the bytes already in memory. */
@@ -34,4 +34,14 @@ export async function naiveSquare(bytes: Buffer, rect: Rect): Promise<CroppedSqu
 export async function naiveWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
   const renditions = await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES);
   return renditions.get(CROP_OUTPUT_SIDE)!;
+}
+
+/**
+ * The finish step's floor: finishUpload's sharp work (the check, inspectImage, and the preview,
+ * makePreview) on bytes already in memory: no S3, no limiter.
+ */
+export async function finishFloorWay(bytes: Buffer): Promise<Buffer> {
+  const maxPixels = getEnv().IMAGE_MAX_PIXELS;
+  await inspectImage(bytes, maxPixels);
+  return (await makePreview(bytes, maxPixels)).data;
 }

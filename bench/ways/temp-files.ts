@@ -109,13 +109,20 @@ export function convertArguments(original: string, crop: Rect, out: (name: strin
   ];
 }
 
-/** ImageMagick: the article's files and S3 round trips, convert instead of sharp. */
-export async function imagemagickWay(context: Context, input: PreparedInput, crop: CropRequest): Promise<void> {
-  const { dir, prefix } = workFolder(context, "imagemagick");
+/** convert's options for one thread: by default its OpenMP threads use every core for one picture. */
+export const ONE_THREAD = ["-limit", "thread", "1"];
+
+/**
+ * ImageMagick: the article's files and S3 round trips, convert instead of sharp; `threads: 1`
+ * holds it to one thread (ONE_THREAD).
+ */
+export async function imagemagickWay(context: Context, input: PreparedInput, crop: CropRequest, options: { threads?: 1 } = {}): Promise<void> {
+  const { dir, prefix } = workFolder(context, options.threads ? "imagemagick1" : "imagemagick");
   try {
     const original = path.join(dir, `original.${input.spec.format}`);
     await downloadToFile(input.sourceKey, original);
-    await run(CONVERT, convertArguments(original, crop, (name) => path.join(dir, name)), { maxBuffer: 1024 * 1024 });
+    const limits = options.threads ? ONE_THREAD : [];
+    await run(CONVERT, [...limits, ...convertArguments(original, crop, (name) => path.join(dir, name))], { maxBuffer: 1024 * 1024 });
     await uploadFiles(OUTPUT_FILES.map((name) => ({ file: path.join(dir, name), key: `${prefix}/${name}` })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
