@@ -1,10 +1,11 @@
-import { expect, test, type Page, type Request, type Route } from "@playwright/test";
+import { expect, test, type Page, type Request } from "@playwright/test";
 import sharp from "sharp";
 
 import type { AvatarView } from "@/lib/avatars/api-types";
 import { contains } from "@/test/harness/images";
 
 import { Wizard } from "./pages/wizard";
+import { holdS3Uploads } from "./support/hold-s3-uploads";
 import { subjectPhoto } from "./support/pictures";
 
 /**
@@ -83,19 +84,9 @@ test("the crop step opens on the subject, and 'Back to the centre' centres it", 
  * check has not answered yet" is a state, not a race.
  */
 const EARLY_CROP = process.env.UPLOAD_EARLY_CROP !== "false";
-const S3_ORIGIN = new URL(process.env.E2E_S3_ENDPOINT_IN_USE ?? "http://127.0.0.1:4590").origin;
 
 async function uploadSubjectHeld(page: Page, label: string, seed: number) {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route(
-    (url) => url.origin === S3_ORIGIN,
-    async (route: Route) => {
-      if (route.request().method() !== "POST") return route.continue();
-      await released;
-      await route.continue();
-    },
-  );
+  const { release } = await holdS3Uploads(page);
   const wizard = new Wizard(page);
   await wizard.signIn(newUserName(label));
   await wizard.openUpload();

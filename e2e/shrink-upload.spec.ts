@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Request, type Route } from "@playwright/test";
+import { expect, test, type Page, type Request } from "@playwright/test";
 import sharp from "sharp";
 
 import { photoLike } from "@/test/harness/images";
@@ -6,6 +6,7 @@ import { photoLike } from "@/test/harness/images";
 import { UPLOAD_MAX_BYTES } from "./single/config";
 import { Wizard } from "./pages/wizard";
 import { expectAvatarIsCrop } from "./support/avatar-checks";
+import { holdS3Uploads, S3_ORIGIN } from "./support/hold-s3-uploads";
 import { plainJpeg } from "./support/pictures";
 
 /**
@@ -16,31 +17,12 @@ import { plainJpeg } from "./support/pictures";
 
 let seq = 0;
 const unique = (label: string) => `${label}-${Date.now()}-${++seq}`;
-const S3_ORIGIN = new URL(process.env.E2E_S3_ENDPOINT_IN_USE ?? "http://127.0.0.1:4590").origin;
 /** What the picker accepts when the browser shrinks (lib/client/shrink-plan.ts: 5 × UPLOAD_MAX_BYTES). */
 const PICKER_MAX_BYTES = UPLOAD_MAX_BYTES * 5;
 /** The app's configuration in this tier: on in `e2e`, both off in `e2e-upload-plain` (test/harness/runner/tiers.ts). */
 const CLIENT_RESIZE = process.env.UPLOAD_CLIENT_RESIZE !== "false";
 const EARLY_CROP = process.env.UPLOAD_EARLY_CROP !== "false";
 const NEEDS_BOTH = "needs UPLOAD_CLIENT_RESIZE and UPLOAD_EARLY_CROP on (tier e2e)";
-
-/** Holds every POST to S3 (the file upload) until release() is called. */
-async function holdS3Uploads(page: Page): Promise<{ release: () => void; held: Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let heldOne!: () => void;
-  const held = new Promise<void>((resolve) => (heldOne = resolve));
-  await page.route(
-    (url) => url.origin === S3_ORIGIN,
-    async (route: Route) => {
-      if (route.request().method() !== "POST") return route.continue();
-      heldOne();
-      await released;
-      await route.continue().catch(() => undefined); // the page may have gone (a reload): nothing to send
-    },
-  );
-  return { release, held };
-}
 
 /** Every text a status line showed, however briefly (a MutationObserver in the page). */
 async function recordStatusTexts(page: Page) {
