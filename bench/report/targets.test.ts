@@ -53,6 +53,11 @@ describe("network targets", () => {
     expect(verdict(all, "the browser's preparation").met).toBe(false);
   });
 
+  it("are not measured, never met, when every run failed", () => {
+    const all = verdicts(results({ variants: ["today", "both"], runs: [] }));
+    for (const start of ["crop step interactive", "avatar saved", "the browser's preparation"]) expect(verdict(all, start).met, start).toBeUndefined();
+  });
+
   it("are missed, with today's figures, for a build without the client feature", () => {
     const all = verdicts(results({ variants: ["today"], featureInBuild: false, runs: [run({ variant: "today", interactiveMs: 4900, savedMs: 8500, prepareMs: null })] }));
     expect(verdict(all, "crop step interactive")).toMatchObject({ met: false });

@@ -185,17 +185,19 @@ function networkVerdicts(results: Results): Verdict[] {
   const saved = at(savedUplinkMbit)?.savedMs ?? Number.NaN;
   const prepares = uplinks.map((up) => at(up)?.prepareMs).filter((ms): ms is number => typeof ms === "number");
   const prepare = prepares.length ? Math.max(...prepares) : Number.NaN;
+  // Every run of the judged variant failed (the failures are listed in the report): nothing to judge.
+  const measured = uplinks.length > 0 && uplinks.some((up) => at(up) !== undefined);
   return [
     {
       target: targets.interactive,
       figure: uplinks.map((up, i) => `${s(interactive[i]!)} at ${up} Mbit/s${besides(up, (cell) => cell.interactiveMs)}`).join(", "),
-      met: interactive.every(Number.isFinite) ? interactive.every((ms) => ms <= maxInteractiveMs) : undefined,
+      met: measured && interactive.every(Number.isFinite) ? interactive.every((ms) => ms <= maxInteractiveMs) : undefined,
     },
     { target: targets.saved, figure: `${s(saved)}${besides(savedUplinkMbit, (cell) => cell.savedMs)}`, met: Number.isFinite(saved) ? saved <= maxSavedMs : undefined },
     {
       target: targets.prepare,
-      figure: prepares.length ? `${formatMs(prepare)} ms (the larger median of the uplinks)` : "no preparation recorded (no avatar-prepare marks)",
-      met: prepares.length ? prepare <= maxPrepareMs : false,
+      figure: !measured ? "–" : prepares.length ? `${formatMs(prepare)} ms (the larger median of the uplinks)` : "no preparation recorded (no avatar-prepare marks)",
+      met: !measured ? undefined : prepares.length ? prepare <= maxPrepareMs : false,
     },
   ];
 }

@@ -193,7 +193,8 @@ async function oneRun(browser: Browser, app: App, spec: InputSpec, uplinkMbit: n
     await throttle(page, uplinkMbit);
     const before = { ...proxy.counter };
     const fallbackChosenAt = Date.now();
-    await page.locator('input[type="file"]').setInputFiles(inputPath(spec, INPUT_CACHE));
+    // The file picker, not the camera's capture="user" fallback input beside it.
+    await page.locator('input[type="file"]:not([capture])').setInputFiles(inputPath(spec, INPUT_CACHE));
     const interactiveAt = (await page.waitForFunction(
       () => {
         const image = document.querySelector<HTMLImageElement>('[data-testid="cropper"] img');
