@@ -1,5 +1,7 @@
 import "server-only";
 
+import type { Readable } from "node:stream";
+
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -13,8 +15,10 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 import { AppError } from "@/lib/errors";
+import { describeOverLimit } from "@/lib/images/formats";
 
 import { AVATARS_PREFIX } from "./keys";
+import { readBody } from "./read-body";
 import { getS3 } from "./s3-client";
 import { postPolicyConditions, type PresignedPost } from "./post-policy";
 import { isConditionalConflict, isNotFound, isPreconditionFailed, isServerFault, isStorageUnavailable, s3StatusOf } from "./s3-errors";
@@ -50,22 +54,9 @@ export async function getObjectBytes(key: string, maxBytes: number, signal?: Abo
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     if ((out.ContentLength ?? 0) > maxBytes) {
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
-      throw new AppError("file_too_large");
+      throw new AppError("file_too_large", `The file ${describeOverLimit(out.ContentLength ?? 0, maxBytes)}`);
     }
-    // One buffer of the announced length, filled as chunks arrive: a 48 MP original is held once,
-    // not once in chunks and again in their concatenation. Without a length, chunks are gathered.
-    const announced = out.ContentLength;
-    const whole = announced !== undefined ? Buffer.allocUnsafe(announced) : undefined;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
-      if (total + chunk.byteLength > (whole ? whole.length : maxBytes)) throw new AppError(whole ? "storage_unavailable" : "file_too_large");
-      if (whole) whole.set(chunk, total);
-      else chunks.push(chunk);
-      total += chunk.byteLength;
-    }
-    if (whole && total !== whole.length) throw new AppError("storage_unavailable");
-    return whole ?? Buffer.concat(chunks, total);
+    return await readBody(out.Body as Readable, out.ContentLength, maxBytes);
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (isNotFound(error)) return null;
