@@ -50,7 +50,7 @@ export function cpuSection(results: Results): string[] {
       ),
     ],
     results.timing.finishCpu &&
-      `Step 1's server side, \`${finishUpload.name}\`, beside its floor: the same check and preview (\`inspectImage\`, \`makePreview\`) on bytes in memory, timed in the same iterations (the two in turn first).`,
+      `Step 1's server side, \`${finishUpload.name}\`, beside its floor: the same image work, check, preview and the suggested crop's analysis of it (\`inspectImage\`, \`makePreview\`, \`attentionSquare\`), on bytes in memory, timed in the same iterations (the two in turn first).`,
     results.timing.finishCpu && [
       "| input | finishUpload CPU | floor CPU | finish / floor (CPU) | S3 server, per finish | finishUpload time | floor time |",
       "|---|---:|---:|---:|---:|---:|---:|",

@@ -5,6 +5,7 @@ import { saveAvatar } from "@/lib/avatars/save";
 import { cropUpload } from "@/lib/avatars/crop";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
+import { thumbHashOf } from "@/lib/images/placeholder-hash";
 import { RENDITION_SIZES } from "@/lib/storage/keys";
 
 import { BOXES } from "../crop-boxes";
@@ -35,7 +36,7 @@ const number = (way: Way) => WAYS.indexOf(way) + 1;
 const DESCRIPTIONS: Record<Way, string> = {
   app: `**app**: the app's own code, \`${cropUpload.name}\` then \`${saveAvatar.name}\` (lib/avatars, what the route handlers call), job limiter included, against the embedded S3 over HTTP. Crop: HEAD preview while the original downloads (GET), crop, encode ${renditions}, PUT each as soon as it is encoded, sign its URL. Save: ${RENDITION_COUNT} CopyObject of the renditions, PUT history, PUT current while the URLs are signed. Timed up to the save's answer; the upload's cleanup it leaves to Next's after() (LIST + DeleteObjects) then runs untimed before the next measurement. Re-creating the ready upload it starts from is not timed.`,
   naiveApp: `**app, naive crop**: the same code path (${cropUpload.name}'s steps, the limiter, the real ${saveAvatar.name}) with the crop's sharp pipeline replaced by the naive one of ${number("naive")}.`,
-  floor: `**floor**: the app's sharp work (\`${inspectImage.name}\`, \`${cropToRenditions.name}\`: crop to a ${CROP_OUTPUT_SIDE} px square of raw pixels, encode ${renditions}) on bytes already in memory: no S3.`,
+  floor: `**floor**: the app's sharp work (\`${inspectImage.name}\`, \`${cropToRenditions.name}\`: crop to a ${CROP_OUTPUT_SIDE} px square of raw pixels, encode ${renditions}; the placeholder's \`${thumbHashOf.name}\` of the smallest) on bytes already in memory: no S3.`,
   naive: `**naive**: \`sharp(bytes).autoOrient().extract(box).resize(${CROP_OUTPUT_SIDE})\` to raw pixels, then the app's own rendition encoders, in memory: it decodes the picture at full resolution first (no shrink-on-load). Exists only in the bench.`,
   article: `**article**: download the object to a temporary file, \`sharp(file).extract().resize().toFile()\`, each rendition from that file to another file, then ${OUTPUT_FILES.length} uploads from disk (the usual tutorial code; ${TEMP_FILE_REQUESTS}, no history, pointer or cleanup).`,
   imagemagick: `**ImageMagick**: the same temporary files and S3 round trips, with one \`convert\` doing crop, ${CROP_OUTPUT_SIDE} square and the renditions (\`-crop … +repage -resize ${CROP_OUTPUT_SIDE}x${CROP_OUTPUT_SIDE}! -strip -write …\`).`,

@@ -28,7 +28,7 @@ export const TARGETS = {
   imagemagick1OverApp: { min: 4, box: "large" },
   articleOverApp: { min: 1.3 },
   naiveAppOverApp: { min: 1.5, box: "large" },
-  /** finishUpload's CPU over its own in-memory floor (check + preview), same run. */
+  /** finishUpload's CPU over its own in-memory floor (check + preview + suggestion), same run. */
   finishCpuOverFloorCpu: { input: "jpeg-24mp", max: 1.3 },
   bound: { input: "jpeg-48mp", workers: 8, maxRss: GiB },
   step1: { maxAppBytes: 4 * KiB },
@@ -90,7 +90,7 @@ function ratioVerdicts(results: Results): Verdict[] {
       met: Number.isFinite(naiveApp) ? naiveApp >= naiveMin : undefined,
     },
     {
-      target: `finish step's CPU ${atMost(TARGETS.finishCpuOverFloorCpu.max)}× its in-memory floor (check + preview, ${inputLabel(results, finishAt)})`,
+      target: `finish step's CPU ${atMost(TARGETS.finishCpuOverFloorCpu.max)}× its in-memory floor (check + preview + suggestion, ${inputLabel(results, finishAt)})`,
       figure: Number.isFinite(finishRatio)
         ? `${formatMs(finishCpu(results, finishAt, "finish"))} vs ${formatMs(finishCpu(results, finishAt, "floor"))} ms: ${formatRatio(finishRatio)} (S3 server ${formatMs(finishCpu(results, finishAt, "finish", "s3"))} ms beside, not counted)`
         : "–",

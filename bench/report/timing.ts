@@ -49,7 +49,7 @@ export function timingSection(results: Results): string[] {
     "Time per operation (ms, median / p95)",
     timingTable(results),
     [`p95 is interpolated over ${results.settings.iterations} samples per cell.`, pixelCheckSentence(results)].filter(Boolean).join(" "),
-    `Step 1's server side, \`${finishUpload.name}\` (HEAD preview, HEAD original, GET original, check, preview, PUT preview), per input:`,
+    `Step 1's server side, \`${finishUpload.name}\` (HEAD preview, GET original, check, preview and its suggested crop, PUT preview), per input:`,
     [
       "| input | median | p95 |",
       "|---|---:|---:|",

@@ -1,17 +1,24 @@
 /** The floor and the naive way: sharp work alone, on bytes already in memory (no S3, no limiter). */
 import sharp from "sharp";
 
+import { PLACEHOLDER_SOURCE_SIZE } from "@/lib/avatars/placeholder-source";
 import { getEnv } from "@/lib/env";
+import { attentionSquare } from "@/lib/images/attention-crop";
 import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, encodeRenditions, inspectImage, makePreview, type CroppedSquare } from "@/lib/images/pipeline";
+import { thumbHashOf } from "@/lib/images/placeholder-hash";
 import { RENDITION_SIZES } from "@/lib/storage/keys";
 
-/** The floor: the app's transforms (inspectImage, cropToRenditions) with the bytes already in memory. */
+/**
+ * The floor: the crop step's image work (inspectImage, cropToRenditions, and the placeholder's
+ * ThumbHash of the smallest rendition) with the bytes already in memory.
+ */
 export async function floorWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
   const maxPixels = getEnv().IMAGE_MAX_PIXELS;
   const info = await inspectImage(bytes, maxPixels);
   const renditions = await cropToRenditions(bytes, info, crop, maxPixels, RENDITION_SIZES);
+  await thumbHashOf(renditions.get(PLACEHOLDER_SOURCE_SIZE)!);
   return renditions.get(CROP_OUTPUT_SIDE)!;
 }
 
@@ -37,11 +44,14 @@ export async function naiveWay(bytes: Buffer, crop: CropRequest): Promise<Buffer
 }
 
 /**
- * The finish step's floor: finishUpload's sharp work (the check, inspectImage, and the preview,
- * makePreview) on bytes already in memory: no S3, no limiter.
+ * The finish step's floor: finishUpload's image work (the check, inspectImage; the preview,
+ * makePreview; the suggested crop's analysis of it, attentionSquare) on bytes already in memory:
+ * no S3, no limiter.
  */
 export async function finishFloorWay(bytes: Buffer): Promise<Buffer> {
   const maxPixels = getEnv().IMAGE_MAX_PIXELS;
   await inspectImage(bytes, maxPixels);
-  return (await makePreview(bytes, maxPixels)).data;
+  const preview = await makePreview(bytes, maxPixels);
+  await attentionSquare(preview.pixels);
+  return preview.data;
 }

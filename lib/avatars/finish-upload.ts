@@ -4,11 +4,10 @@ import { getEnv } from "@/lib/env";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { attentionSquare } from "@/lib/images/attention-crop";
 import { withImageSlot } from "@/lib/images/image-jobs";
-import { describeOverLimit } from "@/lib/images/formats";
 import { inspectImage, makePreview } from "@/lib/images/pipeline";
 import { scaleSquare } from "@/lib/images/suggested-crop";
 import { originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";
-import { deletePrefix, getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
+import { deletePrefix, getObjectBytes, putObject } from "@/lib/storage/objects";
 
 import type { ReadyUpload } from "./api-types";
 import { toPreviewMetadata } from "./preview-metadata";
@@ -27,23 +26,19 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
 
   const env = getEnv();
   const key = originalKey(userId, uploadId);
-  const head = await headObject(key);
-  if (!head) throw new AppError("upload_not_found", "We did not receive that upload. Please upload the picture again.");
   try {
-    if (head.size > env.UPLOAD_MAX_BYTES) {
-      throw new AppError("file_too_large", `The file ${describeOverLimit(head.size, env.UPLOAD_MAX_BYTES)}`);
-    }
-    if (head.size === 0) throw new AppError("not_an_image", "The file is empty.");
     // The original is downloaded inside the job slot: only running jobs hold one (up to
     // UPLOAD_MAX_BYTES each), so IMAGE_JOBS_MAX bounds this instance's memory however many wait.
+    // One GET and no HEAD before it: getObjectBytes checks the announced length before reading a byte.
     const { size, image, preview, suggested } = await withImageSlot(userId, async () => {
       const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES);
-      if (!bytes) throw new AppError("upload_not_found");
+      if (!bytes) throw new AppError("upload_not_found", "We did not receive that upload. Please upload the picture again.");
+      if (bytes.length === 0) throw new AppError("not_an_image", "The file is empty.");
       const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
       const preview = await makePreview(bytes, env.IMAGE_MAX_PIXELS);
-      // On the preview just made, not the original: a 128 px analysis of it, whatever the original's size.
-      const suggested = scaleSquare(await attentionSquare(preview.data, preview.size), preview.size, image.displayed);
-      return { size: bytes.length, image, preview, suggested };
+      // On the preview's pixels, not the original: a 128 px analysis of it, whatever the original's size.
+      const suggested = scaleSquare(await attentionSquare(preview.pixels), preview.size, image.displayed);
+      return { size: bytes.length, image, preview: { data: preview.data, size: preview.size }, suggested };
     });
     const metadata = toPreviewMetadata({ displayed: image.displayed, format: image.format, bytes: size, preview: preview.size, suggested });
     await putObject(previewKey(userId, uploadId), preview.data, { contentType: "image/webp", cacheControl: "private, max-age=3600", metadata });

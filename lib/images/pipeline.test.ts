@@ -116,6 +116,13 @@ describe("inspect and preview", () => {
     const preview = await makePreview(file, MAX_PIXELS);
     expect(preview.size).toEqual({ width: 1600, height: 1067 });
     expect(await describeImage(preview.data)).toMatchObject({ format: "webp", hasExif: false, hasIcc: false });
+    // Its pixels come back too (for the suggested crop): the preview's, upright, before the WebP.
+    expect(preview.pixels).toMatchObject({ width: 1600, height: 1067, channels: 3 });
+    expect(preview.pixels.data.length).toBe(1600 * 1067 * 3);
+    const decoded = await sharp(preview.data).raw().toBuffer();
+    let difference = 0;
+    for (let i = 0; i < decoded.length; i++) difference += Math.abs(decoded[i]! - preview.pixels.data[i]!);
+    expect(difference / decoded.length).toBeLessThan(4); // the WebP (quality 80) is a lossy copy of those pixels
   });
 
   it("makes every rendition size from the crop, upright, from the same pixels as the single crop", async () => {
