@@ -13,6 +13,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { getEnv } from "@/lib/env";
 import { meanDifference } from "@/test/harness/images";
 
 import { renderChart, WAY_COLORS } from "./chart";
@@ -24,6 +25,7 @@ import type { ConcurrencyResult, RssResult } from "./probe";
 import { renderReport, type Results } from "./report";
 import { appEnvironment, startBenchS3 } from "./s3";
 import { median, p95, rotate } from "./stats";
+import { measureRequestCosts, REQUEST_COSTS_INPUT } from "./request-costs";
 import { runTimed } from "./timed";
 import { disposeContext, newContext, type PreparedInput } from "./context";
 import { BOX_SHARE, BOXES, cropBox } from "./crop-boxes";
@@ -182,6 +184,11 @@ async function main() {
       const context = newContext(userId);
       try {
         results.timing = await runTimed(context, prepared, { iterations: settings.iterations, warmup: settings.warmup, ways, s3Pid: bench.s3.pid, log });
+        const costInput = prepared.find((input) => input.spec.id === REQUEST_COSTS_INPUT);
+        if (costInput) {
+          log(`S3 calls one at a time (${costInput.spec.label}): the CPU each costs this process`);
+          results.requestCosts = await measureRequestCosts(context, costInput, { repetitions: settings.iterations, maxBytes: getEnv().UPLOAD_MAX_BYTES });
+        }
       } finally {
         disposeContext(context);
       }

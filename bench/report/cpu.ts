@@ -6,11 +6,12 @@
 import { finishUpload } from "@/lib/avatars/finish-upload";
 
 import { BOXES, type BoxKind } from "../crop-boxes";
-import { formatMs, formatRatio, median } from "../stats";
+import { CALLS_PER_CROP_AND_SAVE, type RequestCall } from "../request-costs";
+import { formatBytes, formatMs, formatRatio, median } from "../stats";
 import type { CpuSamples } from "../timed";
 import type { Way } from "../ways";
 import { section } from "./markdown";
-import type { Results } from "./results";
+import { inputLabel, type Results } from "./results";
 
 export type CpuSide = keyof CpuSamples;
 
@@ -32,7 +33,41 @@ export function finishCpu(results: Results, input: string, step: "finish" | "flo
 
 export const finishCpuRatio = (results: Results, input: string) => finishCpu(results, input, "finish") / finishCpu(results, input, "floor");
 
-const ms = (value: number) => (Number.isFinite(value) ? `${formatMs(value)} ms` : "–");
+const ms = (value: number): string => (Number.isFinite(value) ? `${formatMs(value)} ms` : "–");
+
+const CALL_LABELS: Record<RequestCall, string> = {
+  getOriginal: "GET of the original (the SDK, into one buffer)",
+  plainGetOriginal: "the same GET with Node's http.get, no SDK (reference)",
+  head: "HEAD",
+  list: "LIST (a few keys)",
+  putSmall: "PUT",
+  copy: "COPY",
+  deleteMany: "DeleteObjects",
+  presign: "presigned GET URL (no request)",
+};
+
+/** Each S3 call's CPU alone, times how many a crop + save makes, beside the measured app − floor. */
+function requestCostsBlocks(results: Results): string[][] | [] {
+  const costs = results.requestCosts;
+  if (!costs) return [];
+  const cost = (call: RequestCall) => median(costs.samples[call]);
+  const calls = Object.entries(CALLS_PER_CROP_AND_SAVE) as [Exclude<RequestCall, "plainGetOriginal">, number][];
+  const sum = calls.reduce((total, [call, count]) => total + cost(call) * count, 0);
+  const overhead = BOXES.map((box) => `${box} box ${ms(caseCpu(results, costs.input, box, "app") - caseCpu(results, costs.input, box, "floor"))}`).join(", ");
+  return [
+    [
+      `Where the app's CPU beyond its floor goes (${inputLabel(results, costs.input)}): each kind of S3 call a crop + save makes, alone, against the same S3 in the same run (${costs.samples.head.length} of each, medians; the original is ${formatBytes(costs.originalBytes)}, the PUT ${formatBytes(costs.smallBytes)}). The garbage collector's share is in the calls that allocate.`,
+    ],
+    [
+      "| S3 call | CPU per call | per crop + save | CPU per crop + save |",
+      "|---|---:|---:|---:|",
+      ...calls.map(([call, count]) => `| ${CALL_LABELS[call]} | ${ms(cost(call))} | ${count} | ${ms(cost(call) * count)} |`),
+      `| ${CALL_LABELS.plainGetOriginal} | ${ms(cost("plainGetOriginal"))} | – | – |`,
+      `| **sum** | | | **${ms(sum)}** |`,
+    ],
+    [`Measured app − floor in the timed runs: ${overhead}. The SDK's GET against Node's own http.get of the same bytes: ${formatRatio(cost("getOriginal") / cost("plainGetOriginal"))}.`],
+  ];
+}
 
 export function cpuSection(results: Results): string[] {
   if (!results.timing.cropCpu) return [];
@@ -59,5 +94,6 @@ export function cpuSection(results: Results): string[] {
           `| ${input.label} | ${ms(finishCpu(results, input.id, "finish"))} | ${ms(finishCpu(results, input.id, "floor"))} | ${formatRatio(finishCpuRatio(results, input.id))} | ${ms(finishCpu(results, input.id, "finish", "s3"))} | ${ms(median(results.timing.finish[input.id] ?? []))} | ${ms(median(results.timing.finishFloor?.[input.id] ?? []))} |`,
       ),
     ],
+    ...requestCostsBlocks(results),
   );
 }

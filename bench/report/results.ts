@@ -3,6 +3,7 @@ import type { BoxKind } from "../crop-boxes";
 import type { InputSpec } from "../inputs";
 import type { Load, MachineFacts } from "../machine";
 import type { ConcurrencyResult, RssResult } from "../probe";
+import type { RequestCosts } from "../request-costs";
 import { median } from "../stats";
 import type { Samples } from "../timed";
 import { WAYS, type Way } from "../ways";
@@ -27,6 +28,8 @@ export type Results = {
   webError?: string;
   network?: NetworkResults;
   networkError?: string;
+  /** CPU per S3 call, one at a time (absent in results from before it was measured). */
+  requestCosts?: RequestCosts;
 };
 
 /** Median milliseconds of one way on one case (NaN when it did not run). */
