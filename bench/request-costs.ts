@@ -8,6 +8,7 @@
  */
 import http from "node:http";
 
+import { withDownloadBuffer } from "@/lib/storage/download-buffers";
 import { copyObject, deleteObjects, getObjectBytes, headObject, listKeys, presignGet, putObject } from "@/lib/storage/objects";
 import { originalKey } from "@/lib/storage/keys";
 
@@ -58,7 +59,7 @@ export async function measureRequestCosts(context: Context, input: PreparedInput
   const url = await presignGet(key, { expiresIn: 3600 });
   let n = 0;
   const calls: Record<RequestCall, () => Promise<unknown>> = {
-    getOriginal: () => getObjectBytes(key, options.maxBytes),
+    getOriginal: () => withDownloadBuffer((into) => getObjectBytes(key, options.maxBytes, { into })), // as the app downloads it
     plainGetOriginal: () => plainGet(url, agent),
     head: () => headObject(key),
     list: () => listKeys(`${scratch}/`),

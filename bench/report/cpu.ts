@@ -36,7 +36,7 @@ export const finishCpuRatio = (results: Results, input: string) => finishCpu(res
 const ms = (value: number): string => (Number.isFinite(value) ? `${formatMs(value)} ms` : "–");
 
 const CALL_LABELS: Record<RequestCall, string> = {
-  getOriginal: "GET of the original (the SDK, into one buffer)",
+  getOriginal: "GET of the original (the SDK, into a reused buffer)",
   plainGetOriginal: "the same GET with Node's http.get, no SDK (reference)",
   head: "HEAD",
   list: "LIST (a few keys)",

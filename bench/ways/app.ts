@@ -7,6 +7,7 @@ import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { withImageSlot } from "@/lib/images/image-jobs";
 import { encodeRenditions, inspectImage } from "@/lib/images/pipeline";
 import { cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { withDownloadBuffer } from "@/lib/storage/download-buffers";
 import { getObjectBytes, headObject, listKeys, presignGet, putObject } from "@/lib/storage/objects";
 
 import type { Context } from "../context";
@@ -47,16 +48,16 @@ export async function naiveAppWay(context: Context, uploadId: string, crop: Crop
   const store = (size: RenditionSize, data: Buffer) =>
     void uploads.push(putObject(cropKey(context.userId, uploadId, cropId, size), data, { contentType: "image/webp", cacheControl: "private, max-age=3600" }));
   const preview = headObject(previewKey(context.userId, uploadId));
-  await withImageSlot(context.userId, async () => {
+  await withImageSlot(context.userId, () => withDownloadBuffer(async (into) => {
     const [ready, bytes] = await Promise.all([
       preview,
-      getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES),
+      getObjectBytes(originalKey(context.userId, uploadId), env.UPLOAD_MAX_BYTES, { into }),
       listKeys(cropsPrefix(context.userId, uploadId)), // cropUpload's count of the upload's crops
     ]);
     if (!ready || !bytes) throw new Error("upload not ready");
     await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
     await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES, store);
-  });
+  }));
   await Promise.all([presignGet(cropKey(context.userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: 900, contentType: "image/webp" }), ...uploads]);
   const after = afterResponseQueue();
   await saveAvatar(context.userId, uploadId, cropId, { runAfterResponse: after.run });

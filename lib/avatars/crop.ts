@@ -8,6 +8,7 @@ import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { thumbHashOf } from "@/lib/images/placeholder-hash";
 import { cropIdFromCropKey, cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { withDownloadBuffer } from "@/lib/storage/download-buffers";
 import { getObjectBytes, headObject, listKeys, putObject } from "@/lib/storage/objects";
 
 import type { CropResult } from "./api-types";
@@ -41,9 +42,9 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   // download starts while the preview's HEAD and the count of crops are under way (no round trip
   // more) and is aborted when the upload or the crop turns out not to be usable, so it never
   // outlives the slot.
-  await withImageSlot(userId, async () => {
+  await withImageSlot(userId, () => withDownloadBuffer(async (into) => {
     const download = new AbortController();
-    const original = getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES, download.signal);
+    const original = getObjectBytes(originalKey(userId, uploadId), env.UPLOAD_MAX_BYTES, { signal: download.signal, into });
     original.catch(() => undefined); // awaited below unless the checks throw first
     // Counted once this user's slot is held, so their earlier crops on this instance are listed.
     const crops = countCrops(userId, uploadId, env.CROPS_PER_UPLOAD);
@@ -68,8 +69,9 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
     }
     const bytes = await original;
     if (!bytes) throw new AppError("upload_not_found");
+    // The renditions are buffers of their own: `bytes` (a reused buffer) is not needed once the job is over.
     await cropToRenditions(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS, RENDITION_SIZES, store);
-  });
+  }));
   const [url] = await Promise.all([cropUrl(userId, uploadId, cropId), ...uploads]);
   return { uploadId, cropId, url };
 }

@@ -17,6 +17,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { AppError } from "@/lib/errors";
 import { describeOverLimit } from "@/lib/images/formats";
 
+import type { DownloadLease } from "./download-buffers";
 import { AVATARS_PREFIX } from "./keys";
 import { readBody } from "./read-body";
 import { getS3 } from "./s3-client";
@@ -47,8 +48,16 @@ export async function headObject(key: string): Promise<ObjectInfo | null> {
 /**
  * Reads a whole object, refusing to buffer more than maxBytes (S3 that ignored a policy cannot make
  * us). `signal` abandons the download (request and body) when the bytes are no longer wanted.
+ * `into` downloads into a reused buffer (lib/storage/download-buffers.ts): the bytes are then valid
+ * only until that lease's work settles.
  */
-export async function getObjectBytes(key: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer | null> {
+export function getObjectBytes(key: string, maxBytes: number, options: { signal?: AbortSignal; into?: DownloadLease } = {}): Promise<Buffer | null> {
+  const download = downloadObject(key, maxBytes, options.signal, options.into);
+  options.into?.track(download);
+  return download;
+}
+
+async function downloadObject(key: string, maxBytes: number, signal: AbortSignal | undefined, into: DownloadLease | undefined): Promise<Buffer | null> {
   const { client, bucket } = getS3();
   try {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
@@ -56,7 +65,7 @@ export async function getObjectBytes(key: string, maxBytes: number, signal?: Abo
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
       throw new AppError("file_too_large", `The file ${describeOverLimit(out.ContentLength ?? 0, maxBytes)}`);
     }
-    return await readBody(out.Body as Readable, out.ContentLength, maxBytes);
+    return await readBody(out.Body as Readable, out.ContentLength, maxBytes, into && ((size) => into.buffer(size)));
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (isNotFound(error)) return null;
