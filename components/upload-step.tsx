@@ -10,7 +10,7 @@ import { StepFeedback } from "@/components/step-feedback";
 import { WizardSteps } from "@/components/wizard-steps";
 import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
-import { prepareUpload, type PreparedUpload } from "@/lib/client/shrink-image";
+import { prepareUpload, startShrinkWorker, type PreparedUpload, type ShrinkWorker } from "@/lib/client/shrink-image";
 import { pickerMaxBytes } from "@/lib/client/shrink-plan";
 import { UploadError, uploadToS3 } from "@/lib/client/upload-to-s3";
 import type { Size } from "@/lib/images/crop-geometry";
@@ -60,7 +60,10 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
   const [dragging, setDragging] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
   const previewUrlRef = useRef<string | null>(null);
+  /** The worker for the next file, started while the user chooses (its scripts cost round trips on a phone). */
+  const spareWorkerRef = useRef<ShrinkWorker | null>(null);
   const busy = phase.name !== "idle";
+  const prepares = clientResize || earlyCrop;
 
   /** Back to step 1 (an early crop step's upload failed, or "Choose another picture"): the URL follows. */
   const backToStart = useCallback((message?: string) => {
@@ -71,6 +74,18 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
     setError(message);
     if (window.location.pathname !== "/avatar/new") window.history.replaceState(null, "", "/avatar/new");
   }, []);
+
+  useEffect(() => {
+    if (!prepares || busy) return;
+    const worker = startShrinkWorker();
+    spareWorkerRef.current = worker;
+    return () => {
+      // Still spare (not taken by a file): the step is left or busy, so it is not needed now.
+      if (spareWorkerRef.current !== worker) return;
+      spareWorkerRef.current = null;
+      worker.dispose();
+    };
+  }, [prepares, busy]);
 
   useEffect(() => {
     const [abort, preview] = [abortRef, previewUrlRef];
@@ -137,10 +152,13 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
       const controller = new AbortController();
       abortRef.current = controller;
       let prepared: PreparedUpload = { kind: "opaque", file: original, reason: "not prepared" };
-      if (clientResize || earlyCrop) {
+      if (prepares) {
+        const worker = spareWorkerRef.current ?? startShrinkWorker();
+        spareWorkerRef.current = null; // this file's now: ended after it, or when the step is left
+        controller.signal.addEventListener("abort", () => worker.dispose(), { once: true });
         setPhase({ name: "preparing", file: original });
         const start = performance.now();
-        prepared = await prepareUpload(original, { shrink: clientResize });
+        prepared = await prepareUpload(original, { shrink: clientResize, worker });
         if (controller.signal.aborted) return;
         if (prepared.kind === "copy") {
           // For the benchmark: how long the shrink took (no marks when the original goes as it is).
@@ -184,7 +202,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
         if (abortRef.current === controller && !handedOver) abortRef.current = null;
       }
     },
-    [maxBytes, clientResize, earlyCrop, router, cropWhileUploading],
+    [maxBytes, clientResize, earlyCrop, prepares, router, cropWhileUploading],
   );
 
   useEffect(() => {

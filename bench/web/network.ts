@@ -37,6 +37,8 @@ export const NETWORK = {
   downloadMbit: 40,
   latencyMs: 40,
   cropSeconds: 3,
+  /** The page shown → the file chosen (unthrottled; the timings start at the choice). */
+  chooseMs: 1000,
   inputs: ["jpeg-12mp", "jpeg-24mp", "jpeg-48mp"],
   /** The throttle check: this many bytes at the first uplink must take at least their transfer time. */
   checkBytes: 4_000_000,
@@ -189,6 +191,8 @@ async function oneRun(browser: Browser, app: App, spec: InputSpec, uplinkMbit: n
     page.setDefaultTimeout(RUN_TIMEOUT_MS);
     await page.goto(`${app.origin}/avatar/new`);
     await page.getByRole("heading", { name: "Choose a picture" }).waitFor();
+    // A user takes a moment to choose: what the page starts on load (the shrink worker) is ready by then.
+    await page.waitForTimeout(NETWORK.chooseMs);
     // The page is loaded as the user found it; from here on the phone's network.
     await throttle(page, uplinkMbit);
     const before = { ...proxy.counter };

@@ -19,36 +19,75 @@ export type PreparedUpload =
   /** The original, which this browser could not decode (or did not try): only the server can tell. */
   | { kind: "opaque"; file: File; reason: string };
 
-function runWorker(file: File, shortSide: number): Promise<ShrinkOutcome> {
+/**
+ * A shrink worker created ahead of the file: the browser fetches and starts its scripts (several
+ * round trips on a phone's network) while the user is still choosing, not after. It serves one
+ * file and is terminated after it; `dispose` ends an unused one (the step is left).
+ */
+export type ShrinkWorker = { run(file: File, shortSide: number): Promise<ShrinkOutcome>; dispose(): void };
+
+const unavailable = (reason: string): ShrinkWorker => ({ run: () => Promise.resolve({ kind: "failed", reason }), dispose: () => {} });
+
+/** Never throws: a browser without the APIs, or a worker that cannot be created, gives one that answers "failed". */
+export function startShrinkWorker(): ShrinkWorker {
   if (typeof Worker === "undefined" || typeof OffscreenCanvas === "undefined" || typeof createImageBitmap === "undefined") {
-    return Promise.resolve({ kind: "failed", reason: "no worker, OffscreenCanvas or createImageBitmap" });
+    return unavailable("no worker, OffscreenCanvas or createImageBitmap");
   }
-  return new Promise((resolve) => {
-    let worker: Worker | undefined;
-    const done = (outcome: ShrinkOutcome) => {
-      clearTimeout(timer);
-      worker?.terminate();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done({ kind: "failed", reason: "timed out" }), WORKER_TIMEOUT_MS);
-    try {
-      worker = new Worker(new URL("./shrink-image.worker.ts", import.meta.url), { type: "module" });
-      worker.onmessage = (event: MessageEvent<ShrinkOutcome>) => done(event.data);
-      worker.onerror = (event) => (event.preventDefault(), done({ kind: "failed", reason: event.message || "worker error" }));
-      worker.postMessage({ file, shortSide });
-    } catch (error) {
-      done({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
-    }
-  });
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL("./shrink-image.worker.ts", import.meta.url), { type: "module" });
+  } catch (error) {
+    return unavailable(error instanceof Error ? error.message : String(error));
+  }
+  // An error before the file comes (its script could not be loaded) is kept for run() to answer.
+  let early: string | undefined;
+  let settle: ((outcome: ShrinkOutcome) => void) | undefined;
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const reason = event.message || "worker error";
+    if (settle) settle({ kind: "failed", reason });
+    else early ??= reason;
+  };
+  worker.onmessage = (event: MessageEvent<ShrinkOutcome>) => settle?.(event.data);
+  let used = false;
+  return {
+    run(file, shortSide) {
+      if (used) return Promise.resolve({ kind: "failed", reason: "the worker was used already" });
+      used = true;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => done({ kind: "failed", reason: "timed out" }), WORKER_TIMEOUT_MS);
+        const done = (outcome: ShrinkOutcome) => {
+          clearTimeout(timer);
+          settle = undefined;
+          worker.terminate();
+          resolve(outcome);
+        };
+        settle = done;
+        if (early !== undefined) return done({ kind: "failed", reason: early });
+        try {
+          worker.postMessage({ file, shortSide });
+        } catch (error) {
+          done({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
+        }
+      });
+    },
+    dispose() {
+      used = true;
+      settle?.({ kind: "failed", reason: "disposed" });
+      worker.terminate();
+    },
+  };
 }
 
 /**
  * What to upload for `file`. With `shrink` false the worker only decodes (to learn whether a local
- * preview is possible, and its size) and the original is always what goes.
+ * preview is possible, and its size) and the original is always what goes. `worker`: one started
+ * ahead (startShrinkWorker), used and ended here; without it one is started now.
  */
-export async function prepareUpload(file: File, options: { shrink: boolean }): Promise<PreparedUpload> {
+export async function prepareUpload(file: File, options: { shrink: boolean; worker?: ShrinkWorker | null }): Promise<PreparedUpload> {
+  const worker = options.worker ?? startShrinkWorker();
   // Infinity: "never shrink", so the worker only decodes and reports the displayed size.
-  const outcome = await runWorker(file, options.shrink ? SHRINK_SHORT_SIDE : Number.POSITIVE_INFINITY);
+  const outcome = await worker.run(file, options.shrink ? SHRINK_SHORT_SIDE : Number.POSITIVE_INFINITY);
   switch (outcome.kind) {
     case "failed":
       console.warn("avatar upload: the picture goes as it is", outcome.reason);
