@@ -65,7 +65,7 @@ async function downloadObject(key: string, maxBytes: number, signal: AbortSignal
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
       throw new AppError("file_too_large", `The file ${describeOverLimit(out.ContentLength ?? 0, maxBytes)}`);
     }
-    return await readBody(out.Body as Readable, out.ContentLength, maxBytes, into && ((size) => into.buffer(size)));
+    return await readBody(out.Body as Readable, out.ContentLength, maxBytes, into?.buffer);
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (isNotFound(error)) return null;
