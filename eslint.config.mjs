@@ -19,7 +19,7 @@ const notFromTooling = {
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", "node_modules/**", ".data/**", "bench/tmp/**", ".cache/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", "node_modules/**", ".data/**", "bench/tmp/**", ".cache/**", "wasm/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
   {
     files: ["lib/**", "proxy.ts", "instrumentation.ts"],
     ignores: ["**/*.test.ts"],
