@@ -4,16 +4,73 @@
  * (colorSpaceConversion "default"); the canvas is sRGB and its JPEG carries no metadata, so the copy
  * is upright with orientation 1. Only the first frame of an animation is decoded, as on the server.
  * Any failure is answered as "failed": the page then uploads the original.
+ *
+ * The resampling is the server's own filter (Lanczos-3, lib/client/resample.ts), so that an avatar
+ * cropped from the copy is the one the server would have cropped from the original; where
+ * WebAssembly is not available, the browser's "high" filter (close, not the same).
  */
+import { loadResampler, type ResamplerFactory } from "./resample";
 import { SHRINK_JPEG_QUALITY, shrinkTarget, type ShrinkOutcome } from "./shrink-plan";
 
 export type ShrinkRequest = { file: Blob; shortSide: number };
 
+/** Rows of the decoded picture read back at a time (about 4 MB): never the whole picture as one more array. */
+const STRIP_BYTES = 4 * 1024 * 1024;
+
+// Compiled as soon as the worker starts (it is started ahead of the file), so it is ready when the file comes.
+const resampler: Promise<ResamplerFactory | null> = loadResampler().catch((error: unknown) => {
+  console.warn("avatar upload: the browser's own resampling is used", error);
+  return null;
+});
+
 /** Whether any pixel is not fully opaque: a JPEG would lose it, so such pictures go as WebP (which keeps alpha). */
-function hasTransparency(context: OffscreenCanvasRenderingContext2D, width: number, height: number): boolean {
-  const { data } = context.getImageData(0, 0, width, height);
-  for (let i = 3; i < data.length; i += 4) if (data[i]! < 255) return true;
+function hasTransparency(rgba: Uint8ClampedArray): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i]! < 255) return true;
   return false;
+}
+
+/** Straight to premultiplied alpha and back, as sharp does around a resize: transparent pixels' colours must not bleed into their neighbours. */
+function premultiply(rgba: Uint8ClampedArray): void {
+  for (let i = 0; i < rgba.length; i += 4) {
+    const a = rgba[i + 3]!;
+    if (a === 255) continue;
+    rgba[i] = (rgba[i]! * a) / 255;
+    rgba[i + 1] = (rgba[i + 1]! * a) / 255;
+    rgba[i + 2] = (rgba[i + 2]! * a) / 255;
+  }
+}
+function unpremultiply(rgba: Uint8ClampedArray): void {
+  for (let i = 0; i < rgba.length; i += 4) {
+    const a = rgba[i + 3]!;
+    if (a === 255 || a === 0) continue;
+    rgba[i] = (rgba[i]! * 255) / a;
+    rgba[i + 1] = (rgba[i + 1]! * 255) / a;
+    rgba[i + 2] = (rgba[i + 2]! * 255) / a;
+  }
+}
+
+/** The copy's pixels by Lanczos-3, read from `decoded` a strip at a time, and whether any is not opaque. */
+function lanczosCopy(make: ResamplerFactory, decoded: ImageBitmap, target: { width: number; height: number }, mayBeTransparent: boolean): { image: ImageData; transparent: boolean } {
+  const { width, height } = decoded;
+  const stripRows = Math.max(1, Math.min(height, Math.floor(STRIP_BYTES / (width * 4))));
+  const strip = new OffscreenCanvas(width, stripRows).getContext("2d", { colorSpace: "srgb", willReadFrequently: true });
+  if (!strip) throw new Error("no 2d context");
+  const resample = make(width, height, target.width, target.height, stripRows);
+  let transparent = false;
+  for (let y = 0; y < height; y += stripRows) {
+    const rows = Math.min(stripRows, height - y);
+    if (mayBeTransparent) strip.clearRect(0, 0, width, stripRows);
+    strip.drawImage(decoded, 0, y, width, rows, 0, 0, width, rows);
+    const { data } = strip.getImageData(0, 0, width, rows, { colorSpace: "srgb" });
+    if (mayBeTransparent && (transparent || hasTransparency(data))) {
+      transparent = true;
+      premultiply(data);
+    }
+    resample.addRows(data, y, rows);
+  }
+  const pixels = resample.finish();
+  if (transparent) unpremultiply(pixels);
+  return { image: new ImageData(pixels, target.width, target.height, { colorSpace: "srgb" }), transparent };
 }
 
 async function shrink({ file, shortSide }: ShrinkRequest): Promise<ShrinkOutcome> {
@@ -22,14 +79,24 @@ async function shrink({ file, shortSide }: ShrinkRequest): Promise<ShrinkOutcome
     const original = { width: decoded.width, height: decoded.height };
     const target = shrinkTarget(original, shortSide);
     if (!target) return { kind: "small", size: original };
-    // The browser's "high" resampling filters the whole picture (drawImage alone may only sample it).
-    const resized = await createImageBitmap(decoded, { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: "high" });
     const canvas = new OffscreenCanvas(target.width, target.height);
-    const context = canvas.getContext("2d", { colorSpace: "srgb", willReadFrequently: file.type !== "image/jpeg" });
+    // A JPEG has no alpha; anything else may.
+    const mayBeTransparent = file.type !== "image/jpeg";
+    const context = canvas.getContext("2d", { colorSpace: "srgb" });
     if (!context) throw new Error("no 2d context");
-    context.drawImage(resized, 0, 0);
-    resized.close();
-    const transparent = file.type !== "image/jpeg" && hasTransparency(context, target.width, target.height);
+    const make = await resampler;
+    let transparent: boolean;
+    if (make) {
+      const copy = lanczosCopy(make, decoded, target, mayBeTransparent);
+      context.putImageData(copy.image, 0, 0);
+      transparent = copy.transparent;
+    } else {
+      // The browser's "high" resampling filters the whole picture (drawImage alone may only sample it).
+      const resized = await createImageBitmap(decoded, { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: "high" });
+      context.drawImage(resized, 0, 0);
+      resized.close();
+      transparent = mayBeTransparent && hasTransparency(context.getImageData(0, 0, target.width, target.height).data);
+    }
     const type = transparent ? "image/webp" : "image/jpeg";
     const blob = await canvas.convertToBlob({ type, quality: SHRINK_JPEG_QUALITY });
     if (blob.type !== type) throw new Error(`the browser cannot encode ${type}`);
