@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { photoLike } from "@/test/harness/images";
 import { compileResampleWasm, renderGenerated, RESAMPLE_GENERATED } from "@/test/harness/wasm";
 
-import { axisFilter, loadResampler, WEIGHT_BITS, type ResamplerFactory } from "./resample";
+import { axisFilter, loadResampler, premultiply, unpremultiply, WEIGHT_BITS, type ResamplerFactory } from "./resample";
 
 type Raw = { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number };
 
@@ -91,6 +91,28 @@ describe("the WebAssembly resampler", () => {
     for (let i = 0; i < out.length; i += 4) {
       if (out[i] !== 200 || out[i + 1] !== 30 || out[i + 2] !== 90 || out[i + 3] !== alpha) throw new Error(`pixel ${i / 4} is ${Array.from(out.subarray(i, i + 4)).join(",")}`);
     }
+  });
+
+  it("with premultiplied alpha, a transparent black border does not darken the opaque white beside it", async () => {
+    // Left half fully transparent black, right half opaque white: straight-alpha filtering would
+    // pull the white edge towards grey; premultiplied, it stays white wherever it is opaque enough.
+    const width = 400;
+    const height = 40;
+    const src = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < width * height; i++) if (i % width >= width / 2) src.set([255, 255, 255, 255], i * 4);
+    const straight = resize(make, { data: src.slice(), width, height }, 100, 10);
+    const data = src.slice();
+    premultiply(data);
+    const premultiplied = resize(make, { data, width, height }, 100, 10);
+    unpremultiply(premultiplied);
+    let darkest = { straight: 255, premultiplied: 255 };
+    for (let x = 0; x < 100; x++) {
+      const i = (5 * 100 + x) * 4;
+      if (premultiplied[i + 3]! < 64) continue; // nearly transparent: its colour hardly shows
+      darkest = { straight: Math.min(darkest.straight, straight[i]!), premultiplied: Math.min(darkest.premultiplied, premultiplied[i]!) };
+    }
+    expect(darkest.straight).toBeLessThan(245); // the control: without premultiplying, the edge greys (238 here)
+    expect(darkest.premultiplied).toBeGreaterThanOrEqual(250);
   });
 
   it("gives the same pixels whatever the strip height", async () => {

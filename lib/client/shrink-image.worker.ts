@@ -9,7 +9,7 @@
  * cropped from the copy is the one the server would have cropped from the original; where
  * WebAssembly is not available, the browser's "high" filter (close, not the same).
  */
-import { loadResampler, type ResamplerFactory } from "./resample";
+import { loadResampler, premultiply, unpremultiply, type ResamplerFactory } from "./resample";
 import { SHRINK_JPEG_QUALITY, shrinkTarget, type ShrinkOutcome } from "./shrink-plan";
 
 export type ShrinkRequest = { file: Blob; shortSide: number };
@@ -27,26 +27,6 @@ const resampler: Promise<ResamplerFactory | null> = loadResampler().catch((error
 function hasTransparency(rgba: Uint8ClampedArray): boolean {
   for (let i = 3; i < rgba.length; i += 4) if (rgba[i]! < 255) return true;
   return false;
-}
-
-/** Straight to premultiplied alpha and back, as sharp does around a resize: transparent pixels' colours must not bleed into their neighbours. */
-function premultiply(rgba: Uint8ClampedArray): void {
-  for (let i = 0; i < rgba.length; i += 4) {
-    const a = rgba[i + 3]!;
-    if (a === 255) continue;
-    rgba[i] = (rgba[i]! * a) / 255;
-    rgba[i + 1] = (rgba[i + 1]! * a) / 255;
-    rgba[i + 2] = (rgba[i + 2]! * a) / 255;
-  }
-}
-function unpremultiply(rgba: Uint8ClampedArray): void {
-  for (let i = 0; i < rgba.length; i += 4) {
-    const a = rgba[i + 3]!;
-    if (a === 255 || a === 0) continue;
-    rgba[i] = (rgba[i]! * 255) / a;
-    rgba[i + 1] = (rgba[i + 1]! * 255) / a;
-    rgba[i + 2] = (rgba[i + 2]! * 255) / a;
-  }
 }
 
 /** The copy's pixels by Lanczos-3, read from `decoded` a strip at a time, and whether any is not opaque. */
