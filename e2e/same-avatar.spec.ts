@@ -28,8 +28,8 @@ import { Wizard } from "./pages/wizard";
  * a pixel apart, a difference of its own. At zoom 3 the copy's region is exactly 512 px, so the
  * server does not resample it: the avatar is the copy's own pixels.
  *
- * What the difference is made of, measured at zoom 3 (bench/tmp experiments, written up in the
- * issue's note): the server's WebP encoding of each avatar alone keeps two avatars whose pixels
+ * What the difference is made of, measured at zoom 3 (scratch probes in Chromium, written up in
+ * issue 14's note): the server's WebP encoding of each avatar alone keeps two avatars whose pixels
  * differ by 0.004/255 apart by 1.3/255 (a lossy encoder turns tiny differences into different
  * decisions); the browser's JPEG decoder is not libvips's (+0.7); the copy's JPEG (0.97: +0.5 on
  * the fixtures, +0.9 on pixel-level noise). The resampling filter is no longer part of it: the

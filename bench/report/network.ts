@@ -55,7 +55,7 @@ export function findCell(cells: readonly NetworkCell[], where: { variant: Varian
 
 /**
  * What the shrink's preparation and bytes pay for (issue 14 item 3). Side measurements in this
- * machine's Chromium (bench/tmp probes, not repeated by this run): they explain the figures above.
+ * machine's Chromium (scratch probes, not repeated by this run; issue 14's note has them): they explain the figures above.
  */
 const SHRINK_COST =
   "**What the copy costs, and why.** The copy is resampled with the server's own filter (Lanczos-3, in WebAssembly: `lib/client/resample.ts`) and encoded at JPEG 0.97, so that the avatar cropped from it is the avatar cropped from the original (< 3/255 per pixel at zoom 1 and 3, `e2e/same-avatar.spec.ts`). With Chromium's own resize and JPEG 0.92 the preparation of a 24 MP photo was about 400 ms and its copy about 1.0 MB, but the avatars differed by up to 3.2/255 on the fixtures and 4.9/255 on pixel noise (the filter, and the JPEG's error, which at 3× zoom reaches the avatar unfiltered). Measured aside in this Chromium for 24 MP: the resample 55 ms in Chromium against about 110 ms in WebAssembly plus about 60 ms to read the decoded rows back (1-1.7 s in plain JavaScript); JPEG 0.97 encodes as fast as 0.92 (45-70 ms) but is about 1.6-1.8× the bytes, which the 2 Mbit/s uplink feels; WebP would be smaller at the same fidelity but took 400-480 ms to encode. Where the preparation or the interactive time misses its target above, this is the reason: on these two cores the worker's extra work also delays the crop step's local preview.";
