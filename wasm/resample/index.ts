@@ -1,5 +1,5 @@
 // AssemblyScript (not TypeScript: i32, usize and v128 are WebAssembly's types). Built by
-// scripts/build-wasm.ts into lib/client/resample-wasm.generated.ts; lib/client/resample-wasm.ts
+// scripts/build-wasm.ts into lib/client/resample-wasm.generated.ts; lib/client/resample.ts
 // lays out the memory and calls these. The two passes of lib/client/resample.ts's Lanczos-3, with
 // 128-bit SIMD: in JavaScript a 24 MP photo took 1-1.7 s to resample, far over the 400 ms the
 // whole preparation may take.
@@ -12,10 +12,16 @@
 const ROUND: i32 = 1 << 13;
 const SHIFT: i32 = 14;
 
-/** (acc + 0.5) >> 14, saturated to 0-255, as four bytes. */
+/** (acc + 0.5) >> 14: the fixed-point sums back to sample values (not yet saturated). */
+@inline
+function unscale(acc: v128): v128 {
+  return i32x4.shr_s(i32x4.add(acc, i32x4.splat(ROUND)), SHIFT);
+}
+
+/** One pixel's four sums as four bytes, saturated to 0-255. */
 @inline
 function toBytes(acc: v128): v128 {
-  const rounded = i32x4.shr_s(i32x4.add(acc, i32x4.splat(ROUND)), SHIFT);
+  const rounded = unscale(acc);
   const words = i16x8.narrow_i32x4_s(rounded, rounded);
   return i8x16.narrow_i16x8_u(words, words);
 }
@@ -78,11 +84,9 @@ export function vertical(src: usize, stride: i32, outHeight: i32, pairs: i32, st
         a += <usize>(stride * 2);
         w += 16;
       }
-      const r0 = i32x4.shr_s(i32x4.add(acc0, i32x4.splat(ROUND)), SHIFT);
-      const r1 = i32x4.shr_s(i32x4.add(acc1, i32x4.splat(ROUND)), SHIFT);
-      const r2 = i32x4.shr_s(i32x4.add(acc2, i32x4.splat(ROUND)), SHIFT);
-      const r3 = i32x4.shr_s(i32x4.add(acc3, i32x4.splat(ROUND)), SHIFT);
-      v128.store(out + <usize>e, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)));
+      const low8 = i16x8.narrow_i32x4_s(unscale(acc0), unscale(acc1));
+      const high8 = i16x8.narrow_i32x4_s(unscale(acc2), unscale(acc3));
+      v128.store(out + <usize>e, i8x16.narrow_i16x8_u(low8, high8));
     }
   }
 }
