@@ -4,9 +4,35 @@ export type Counts = { passed: number; failed: number; skipped: number; failedTi
 
 export const noCounts = (): Counts => ({ passed: 0, failed: 0, skipped: 0, failedTitles: [], skippedTitles: [], errors: [] });
 
-type PlaywrightTest = { status: string; annotations?: { type: string; description?: string }[] };
+type PlaywrightTest = {
+  status: string;
+  annotations?: { type: string; description?: string }[];
+  results?: { error?: { message?: string }; errors?: { message?: string }[] }[];
+};
 type PlaywrightSuite = { title?: string; specs?: { title: string; tests: PlaywrightTest[] }[]; suites?: PlaywrightSuite[] };
 type PlaywrightReport = { suites?: PlaywrightSuite[]; errors?: { message?: string }[] };
+
+const ANSI_ESCAPE = new RegExp(String.raw`\u001b\[[0-9;]*m`, "g");
+const REASON_LIMIT = 400;
+
+/**
+ * The start of a failure's message on one line (colours stripped), so the summary at the end of
+ * a long run (all CI shows of it) says why a test failed, not only which.
+ */
+export function failureReason(message: string | undefined): string {
+  const lines = (message ?? "")
+    .replace(ANSI_ESCAPE, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("at "));
+  const text = lines.slice(0, 6).join(" / ");
+  return text.length > REASON_LIMIT ? `${text.slice(0, REASON_LIMIT - 1)}…` : text;
+}
+
+const withReason = (title: string, message: string | undefined) => {
+  const reason = failureReason(message);
+  return reason ? `${title}: ${reason}` : title;
+};
 
 /** Playwright's JSON reporter: "expected" passed, "skipped" skipped; anything else (unexpected, flaky) failed. */
 export function playwrightCounts(report: PlaywrightReport): Counts {
@@ -21,7 +47,9 @@ export function playwrightCounts(report: PlaywrightReport): Counts {
           counts.skippedTitles.push(`${where} › ${spec.title}${reason ? ` (${reason})` : ""}`);
         } else {
           counts.failed++;
-          counts.failedTitles.push(`${where} › ${spec.title}${test.status === "flaky" ? " (flaky: failed, then passed on retry)" : ""}`);
+          const title = `${where} › ${spec.title}${test.status === "flaky" ? " (flaky: failed, then passed on retry)" : ""}`;
+          const failure = test.results?.find((result) => result.error || result.errors?.length);
+          counts.failedTitles.push(withReason(title, failure?.error?.message ?? failure?.errors?.[0]?.message));
         }
       }
     }
@@ -34,7 +62,7 @@ export function playwrightCounts(report: PlaywrightReport): Counts {
 }
 
 type VitestReport = {
-  testResults?: { name: string; status?: string; message?: string; assertionResults: { status: string; fullName: string }[] }[];
+  testResults?: { name: string; status?: string; message?: string; assertionResults: { status: string; fullName: string; failureMessages?: string[] }[] }[];
 };
 
 /** Vitest's JSON reporter; a file that failed to load counts as an error even with no failed test. */
@@ -45,7 +73,7 @@ export function vitestCounts(report: VitestReport, relative: (file: string) => s
       if (test.status === "passed") counts.passed++;
       else if (test.status === "failed") {
         counts.failed++;
-        counts.failedTitles.push(`${relative(file.name)} › ${test.fullName}`);
+        counts.failedTitles.push(withReason(`${relative(file.name)} › ${test.fullName}`, test.failureMessages?.[0]));
       } else {
         counts.skipped++;
         counts.skippedTitles.push(`${relative(file.name)} › ${test.fullName}`);
