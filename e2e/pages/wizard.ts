@@ -36,6 +36,12 @@ export class Wizard {
   async waitForCropStep() {
     await this.waitForCropStepShown();
     await expect(this.page.locator('[data-testid="upload-progress"]:not([data-stage="ready"])')).toHaveCount(0, { timeout: 60_000 });
+    // A failed upload or check goes back to step 1, where there is no progress either: say why here,
+    // not later as a timeout on a "Crop" button that is gone.
+    if (!(await this.page.getByRole("heading", { name: "Crop your picture" }).isVisible())) {
+      const alerts = await this.page.getByRole("alert").allInnerTexts();
+      throw new Error(`the crop step is gone after the upload; the page says: ${alerts.join(" / ") || "nothing"}`);
+    }
   }
 
   uploadProgress() {
