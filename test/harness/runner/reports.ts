@@ -1,4 +1,5 @@
 /** Counts read from the test runners' JSON reports (pure: unit-tested in reports.test.ts). */
+import { stripVTControlCharacters } from "node:util";
 
 export type Counts = { passed: number; failed: number; skipped: number; failedTitles: string[]; skippedTitles: string[]; errors: string[] };
 
@@ -12,7 +13,6 @@ type PlaywrightTest = {
 type PlaywrightSuite = { title?: string; specs?: { title: string; tests: PlaywrightTest[] }[]; suites?: PlaywrightSuite[] };
 type PlaywrightReport = { suites?: PlaywrightSuite[]; errors?: { message?: string }[] };
 
-const ANSI_ESCAPE = new RegExp(String.raw`\u001b\[[0-9;]*m`, "g");
 const REASON_LIMIT = 400;
 
 /**
@@ -20,8 +20,7 @@ const REASON_LIMIT = 400;
  * a long run (all CI shows of it) says why a test failed, not only which.
  */
 export function failureReason(message: string | undefined): string {
-  const lines = (message ?? "")
-    .replace(ANSI_ESCAPE, "")
+  const lines = stripVTControlCharacters(message ?? "")
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith("at "));
