@@ -7,10 +7,10 @@ import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
 import { HSTS } from "@/lib/security/headers";
 
 /**
- * Runs before every page and route handler: gives the request an id (kept when a proxy in front
- * already set a sane one), names the instance that answered (x-served-by), and sets the page's
- * Content-Security-Policy with a fresh nonce, which Next.js reads from the request header, and HSTS
- * when the app's URL is https.
+ * Runs before every page, route handler and public/ file: gives the request an id (kept when a
+ * proxy in front already set a sane one), names the instance that answered (x-served-by), and sets
+ * the page's Content-Security-Policy with a fresh nonce, which Next.js reads from the request
+ * header, and HSTS when the app's URL is https.
  *
  * Not for the JSON API that route() wraps (lib/http/handler.ts sets the same headers there): for
  * every request the proxy sees, Next reads the whole request body off the socket and buffers it
