@@ -65,13 +65,16 @@ export class AppError extends Error {
   readonly retryAfterSeconds?: number;
   /** For 429: the limit that refused the request. Not sent to the client. */
   readonly limit?: LimitName;
+  /** For the log only (which field a refused body got wrong): never sent to the client. */
+  readonly detail?: string;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number; limit?: LimitName }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number; limit?: LimitName; detail?: string }) {
     super(message ?? defaultMessages[code], options);
     this.code = code;
     this.status = statusByCode[code];
     this.retryAfterSeconds = options?.retryAfterSeconds ?? (code === "storage_unavailable" ? 5 : undefined);
     this.limit = options?.limit;
+    this.detail = options?.detail;
   }
 
   toBody(requestId?: string): ErrorBody {

@@ -105,9 +105,28 @@ describe("route()", () => {
     expect(await response.json()).toEqual({ name: "grace" });
   });
 
-  it("invalid JSON and a body of the wrong shape are 400 naming what is wrong", async () => {
+  it("invalid JSON and a body of the wrong shape are 400 with a sentence, never a schema message", async () => {
     expect(await errorOf(await handler(post("{not json"), context))).toMatchObject({ status: 400, message: "The request body is not valid JSON." });
-    expect(await errorOf(await handler(post(JSON.stringify({ name: "x".repeat(11) })), context))).toMatchObject({ status: 400, message: expect.stringMatching(/^name: /) });
+    // No field-level schema message reaches a person: a sentence they can act on instead.
+    expect(await errorOf(await handler(post(JSON.stringify({ name: "x".repeat(11) })), context))).toMatchObject({
+      status: 400,
+      code: "bad_request",
+      message: "The request was not understood. Please reload the page and try again.",
+    });
+    expect(await errorOf(await handler(post(JSON.stringify({ name: null })), context))).not.toMatchObject({ message: expect.stringMatching(/name|expected|Invalid input/) });
+  });
+
+  it("a schema's own sentence for a field wins; a crop body of nulls gets the crop's sentence", async () => {
+    const kind = z.object({ kind: z.enum(["a", "b"], { error: "Please choose a or b." }) });
+    const kindHandler = route(async ({ request }) => Response.json(await parseJsonBody(request, kind), { status: 201 }));
+    expect(await errorOf(await kindHandler(post(JSON.stringify({ kind: "c" })), context))).toMatchObject({ status: 400, message: "Please choose a or b." });
+    const crop = z.object({ left: z.number().int().min(0) });
+    const cropHandler = route(async ({ request }) => Response.json(await parseJsonBody(request, crop, "invalid_crop"), { status: 201 }));
+    expect(await errorOf(await cropHandler(post(JSON.stringify({ left: null })), context))).toMatchObject({
+      status: 400,
+      code: "invalid_crop",
+      message: "The crop could not be read. Move or zoom the picture a little, then press Crop again.",
+    });
   });
 
   it("maps an AppError to its status and Retry-After", async () => {

@@ -52,7 +52,7 @@ function assertSameOrigin(request: NextRequest): void {
 export function errorResponse(error: unknown, requestId: string, context: Record<string, unknown> = {}): NextResponse {
   const appError = isAppError(error) ? error : new AppError("internal", undefined, { cause: error });
   if (appError.status >= 500) log("error", "request failed", { requestId, code: appError.code, ...context, ...errorFields(error) });
-  else log("info", "request refused", { requestId, code: appError.code, ...context });
+  else log("info", "request refused", { requestId, code: appError.code, ...(appError.detail ? { detail: appError.detail } : {}), ...context });
   if (appError.status === 429) countRateLimited(appError.limit ?? appError.code);
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (appError.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(appError.retryAfterSeconds)));
@@ -135,7 +135,21 @@ export async function readBoundedText(request: Request, limit: number): Promise<
   }
 }
 
-/** Reads a small JSON body and validates it; a body over 16 KiB is a 413, any other problem a 400 naming what is wrong. */
+/**
+ * What a refused body says when its schema has no sentence of its own for the field: zod's own
+ * messages ("left: Invalid input: expected number, received null") are for the log, not for people.
+ */
+const BODY_SENTENCES: Partial<Record<ErrorCode, string>> = {
+  bad_request: "The request was not understood. Please reload the page and try again.",
+  invalid_crop: "The crop could not be read. Move or zoom the picture a little, then press Crop again.",
+  invalid_id: "That id is not valid. Please reload the page and try again.",
+};
+
+/**
+ * Reads a small JSON body and validates it; a body over 16 KiB is a 413, any other problem a 400
+ * with a sentence: the schema's own where it has one (a per-parse error map has lower precedence
+ * than a schema's message), else the code's. Which field failed goes to the log as `detail`.
+ */
 export async function parseJsonBody<T>(request: NextRequest, schema: z.ZodType<T>, code: ErrorCode = "bad_request"): Promise<T> {
   const text = await readBoundedText(request, MAX_JSON_BYTES);
   let body: unknown;
@@ -144,11 +158,12 @@ export async function parseJsonBody<T>(request: NextRequest, schema: z.ZodType<T
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
-  const result = schema.safeParse(body);
+  const sentence = BODY_SENTENCES[code] ?? BODY_SENTENCES.bad_request!;
+  const result = schema.safeParse(body, { error: () => sentence });
   if (!result.success) {
     const issue = result.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    throw new AppError(code, `${where}${issue?.message ?? "invalid request"}`);
+    const detail = issue ? `${issue.path.join(".") || "(body)"}: ${issue.code}` : undefined;
+    throw new AppError(code, issue?.message ?? sentence, { detail });
   }
   return result.data;
 }
