@@ -7,14 +7,14 @@ import { useState } from "react";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
 import type { AvatarView } from "@/lib/avatars/api-types";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { apiFetch, problemOf, type StepProblem } from "@/lib/client/api";
 
 type Props = { uploadId: string; cropId: string; cropUrl: string };
 
 export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<StepProblem>();
 
   async function save() {
     if (pending) return; // a double click must not send a second save
@@ -25,7 +25,7 @@ export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
       router.push(`/avatar/history?saved=${avatar.avatarId}`);
       router.refresh();
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "Saving failed. Please try again.");
+      setError(problemOf(caught, "Saving failed. Please try again."));
       setPending(false);
     }
   }

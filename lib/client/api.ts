@@ -19,9 +19,20 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly code: string,
+    /** The server's id for the request (x-request-id): what support looks up in the logs. */
+    readonly requestId?: string,
   ) {
     super(message);
   }
+}
+
+/** What a step shows when something failed: a sentence, and the request's reference for support. */
+export type StepProblem = { message: string; code?: string; requestId?: string };
+
+/** A failure as a step shows it: the server's sentence and reference, or `fallback` for anything else. */
+export function problemOf(caught: unknown, fallback: string): StepProblem {
+  if (caught instanceof ApiError) return { message: caught.message, code: caught.code, requestId: caught.requestId };
+  return { message: fallback };
 }
 
 const RETRY_DELAYS_MS = [300, 1000, 2500];
@@ -77,13 +88,14 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-type ErrorBody = { error?: { code?: unknown; message?: unknown } };
+type ErrorBody = { error?: { code?: unknown; message?: unknown; requestId?: unknown } };
 
 function errorFrom(status: number, text: string): ApiError {
   const parsed = parseJson(text);
   const error = parsed.ok && parsed.value && typeof parsed.value === "object" ? (parsed.value as ErrorBody).error : undefined;
   const message = typeof error?.message === "string" ? error.message : status >= 500 ? "Something went wrong on our side. Please try again." : "The request failed.";
-  return new ApiError(message, status, typeof error?.code === "string" ? error.code : "unknown");
+  const requestId = typeof error?.requestId === "string" ? error.requestId : undefined;
+  return new ApiError(message, status, typeof error?.code === "string" ? error.code : "unknown", requestId);
 }
 
 type ApiInit = {
