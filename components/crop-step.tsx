@@ -3,16 +3,18 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import Cropper, { type Area } from "react-easy-crop";
+import Cropper from "react-easy-crop";
 
 import { CropPreview } from "@/components/crop-preview";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
 import { UploadProgress, type BackgroundUploadState } from "@/components/upload-progress";
 import { useCropStart } from "@/components/use-crop-start";
+import { useElementSize } from "@/components/use-element-size";
 import type { CropResult, ReadyUpload } from "@/lib/avatars/api-types";
-import { ApiError, apiFetch } from "@/lib/client/api";
-import { isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
+import { apiFetch, problemOf, type StepProblem } from "@/lib/client/api";
+import { cropProblem, isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
+import { squareInView } from "@/lib/images/cropper-view";
 import { CROP_MAX_ZOOM } from "@/lib/images/formats";
 
 /**
@@ -31,14 +33,18 @@ type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview" | "suggested
 const swap = (size: Size, turn: QuarterTurn): Size =>
   turn === 90 || turn === 270 ? { width: size.height, height: size.width } : size;
 
+const NOT_READY = "The picture is still loading; Crop is available once it is shown.";
+
 export function CropStep({ uploadId, displayed, preview, suggestedCrop, background, onChooseAnother }: Props) {
   const router = useRouter();
   const [crop, setCrop] = useState({ x: 0, y: 0 });
   const [zoom, setZoom] = useState(1);
   const [rotation, setRotation] = useState<QuarterTurn>(0);
-  const [area, setArea] = useState<Area>();
+  // The picture the cropper has loaded (its natural size): the square is in its pixels.
+  const [media, setMedia] = useState<{ url: string; size: Size }>();
+  const [frameRef, frameSize, measureFrame] = useElementSize<HTMLDivElement>();
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<StepProblem>();
   // Where "the check answered with a ReadyUpload" is handled. Without `background` the page got
   // the checked upload from S3; with it (the early crop step) the answer arrives while the step is
   // shown, and from then on crops use the space it reports. Anything else the check answers (a
@@ -49,6 +55,10 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
       ? background.state.upload
       : undefined;
   const start = useCropStart(checked?.suggestedCrop, checked?.displayed ?? displayed, preview);
+  const picture = media?.url === preview.url ? media.size : undefined;
+  // What the user sees, from the state the cropper is drawn from (never from its last callback).
+  const squareIn = (frameSize: Size | undefined) => (picture && frameSize ? squareInView({ crop, zoom, rotation }, picture, frameSize) : undefined);
+  const square = squareIn(frameSize);
 
   const zoomTo = (value: number) => {
     start.touch();
@@ -68,18 +78,23 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
   };
 
   async function submit() {
-    if (!area || pending) return;
+    // Read at the click: the frame as laid out now, the position and zoom the picture is drawn with.
+    const shown = squareIn(measureFrame());
+    if (!shown || !picture || pending) return;
     setPending(true);
     setError(undefined);
-    // "Crop" waits for the check; the area is in the shown picture's pixels, the request in the
+    // "Crop" waits for the check; the square is in the shown picture's pixels, the request in the
     // server's displayed space (the server's word, not the browser's guess of it).
     const ready = checked ?? (await background?.checked);
     if (!ready) return; // the upload failed: the upload step goes back to step 1 and says why
-    const rect = scaleCropToOriginal(
-      { left: area.x, top: area.y, width: area.width, height: area.height },
-      swap({ width: preview.width, height: preview.height }, rotation),
-      swap(ready.displayed, rotation),
-    );
+    const original = swap(ready.displayed, rotation);
+    const rect = scaleCropToOriginal(shown, swap(picture, rotation), original);
+    if (cropProblem({ ...rect, rotation }, original)) {
+      // Cannot happen with the square above (it is clamped to the picture): never send it if it does.
+      setError({ message: "This crop could not be made. Move or zoom the picture a little, then press Crop again." });
+      setPending(false);
+      return;
+    }
     try {
       const result = await apiFetch<CropResult>(`/api/uploads/${uploadId}/crop`, {
         method: "POST",
@@ -87,7 +102,7 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
       });
       router.push(`/avatar/new/${uploadId}/${result.cropId}`);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "Cropping failed. Please try again.");
+      setError(problemOf(caught, "Cropping failed. Please try again."));
       setPending(false);
     }
   }
@@ -96,7 +111,7 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
     <section aria-labelledby="crop-heading" className="card">
       <h2 id="crop-heading">Crop your picture</h2>
       <p className="hint">Drag to move, use the slider or the mouse wheel to zoom. With the keyboard: focus the picture and use the arrow keys.</p>
-      <div className="cropper" data-testid="cropper">
+      <div className="cropper" data-testid="cropper" ref={frameRef}>
         <Cropper
           key={start.cropperKey}
           initialCroppedAreaPixels={start.initialArea}
@@ -108,15 +123,16 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
           aspect={1}
           cropShape="round"
           showGrid={false}
-          onCropChange={setCrop}
-          onZoomChange={setZoom}
-          onCropAreaChange={(_, pixels) => setArea(pixels)}
+          onCropChange={(next) => Number.isFinite(next.x) && Number.isFinite(next.y) && setCrop(next)}
+          // The cropper computes a NaN zoom when it lays out a suggestion before its picture has a size.
+          onZoomChange={(next) => Number.isFinite(next) && setZoom(Math.min(CROP_MAX_ZOOM, Math.max(1, next)))}
+          onMediaLoaded={(size) => setMedia({ url: preview.url, size: { width: size.naturalWidth, height: size.naturalHeight } })}
           onInteractionStart={start.touch}
           cropperProps={{ role: "group", "aria-label": "Crop area. Use the arrow keys to move the picture." }}
           mediaProps={{ alt: "Your picture", crossOrigin: "anonymous" }}
         />
       </div>
-      <CropPreview src={preview.url} area={area && { left: area.x, top: area.y, width: area.width, height: area.height }} rotation={rotation} />
+      <CropPreview src={preview.url} area={square} rotation={rotation} />
       <div className="controls">
         <label htmlFor="zoom">Zoom</label>
         <input id="zoom" type="range" min={1} max={CROP_MAX_ZOOM} step={0.05} value={zoom} onChange={(event) => zoomTo(Number(event.target.value))} />
@@ -134,7 +150,7 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
         </span>
       </div>
       <div className="actions">
-        <button type="button" className="button" onClick={submit} disabled={!area || pending}>
+        <button type="button" className="button" onClick={submit} disabled={!square || pending} aria-describedby={square ? undefined : "crop-not-ready"}>
           {pending ? "Cropping…" : "Crop"}
         </button>
         <Link
@@ -149,6 +165,11 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
           Choose another picture
         </Link>
       </div>
+      {!square && (
+        <p id="crop-not-ready" className="hint">
+          {NOT_READY}
+        </p>
+      )}
       {background && <UploadProgress state={background.state} onCancel={background.cancel} />}
       <StepFeedback working={pending && (checked ? "Cropping on the server…" : "Waiting for the upload to finish…")} error={error} />
       <ServedBy />
