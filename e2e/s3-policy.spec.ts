@@ -44,8 +44,8 @@ async function announceInstead(page: Page, change: Partial<{ contentType: string
     const response = await route.fetch({ postData: JSON.stringify(sent) });
     const json = (await response.json()) as { uploadId: string; post: { fields: Record<string, string> } };
     expect(response.status(), JSON.stringify(json)).toBe(201);
-    const policy = JSON.parse(Buffer.from(json.post.fields.Policy!, "base64").toString("utf8")) as { conditions: unknown[] };
-    resolve({ uploadId: json.uploadId, original, sent, policy, fields: json.post.fields });
+    const policy = JSON.parse(Buffer.from(json.upload.fields.Policy!, "base64").toString("utf8")) as { conditions: unknown[] };
+    resolve({ uploadId: json.uploadId, original, sent, policy, fields: json.upload.fields });
     await route.fulfill({ response, json });
   });
   return announced;

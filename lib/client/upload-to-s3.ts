@@ -1,9 +1,9 @@
 /**
- * Sends a file from the browser straight to S3 with a presigned POST. XMLHttpRequest rather than
- * fetch because only XHR reports upload progress. S3's XML error codes become sentences.
+ * Sends a file from the browser straight to S3 with a presigned POST or PUT. XMLHttpRequest rather
+ * than fetch because only XHR reports upload progress. S3's XML error codes become sentences.
  */
 
-import type { PresignedPost } from "@/lib/avatars/api-types";
+import type { PresignedUpload } from "@/lib/avatars/api-types";
 
 export type UploadProgress = { sent: number; total: number };
 
@@ -28,6 +28,7 @@ export function describeS3Rejection(status: number, code: string | undefined, li
     case "EntityTooSmall":
       return "Storage refused the file: it is empty.";
     case "AccessDenied":
+    case "SignatureDoesNotMatch": // a presigned PUT signs the size and type: another file breaks the signature
       return "Storage refused the upload: the upload link expired or the file did not match what was announced. Please try again.";
     default:
       return status === 0
@@ -45,16 +46,24 @@ export function presignedPostForm(fields: Record<string, string>, file: Blob, fi
   return form;
 }
 
+/** The request a presigned upload makes: a form POST, or a PUT of the file itself with exactly the signed headers. */
+export function uploadRequest(upload: PresignedUpload, file: Blob): { method: "POST" | "PUT"; url: string; headers: Record<string, string>; body: Blob | FormData } {
+  return upload.method === "put"
+    ? { method: "PUT", url: upload.url, headers: upload.headers, body: file }
+    : { method: "POST", url: upload.url, headers: {}, body: presignedPostForm(upload.fields, file) };
+}
+
 export function uploadToS3(
-  post: Pick<PresignedPost, "url" | "fields">,
+  upload: PresignedUpload,
   file: File,
   options: { onProgress: (progress: UploadProgress) => void; signal: AbortSignal; limitText: string },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const form = presignedPostForm(post.fields, file);
+    const request = uploadRequest(upload, file);
 
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", post.url);
+    xhr.open(request.method, request.url);
+    for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) options.onProgress({ sent: event.loaded, total: event.total });
     };
@@ -71,6 +80,6 @@ export function uploadToS3(
     xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
     if (options.signal.aborted) return xhr.abort();
     options.signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(form);
+    xhr.send(request.body);
   });
 }
