@@ -13,6 +13,7 @@ describe("S3 rejections in words", () => {
     expect(describeS3Rejection(403, "AccessDenied", "10 MB")).toMatch(/expired or the file did not match/);
     expect(describeS3Rejection(403, "SignatureDoesNotMatch", "10 MB")).toMatch(/expired or the file did not match/);
     expect(describeS3Rejection(0, undefined, "10 MB")).toMatch(/could not reach storage/);
+    expect(describeS3Rejection(0, undefined, "10 MB", "put")).toMatch(/could not be reached, or refused the file/);
     expect(describeS3Rejection(500, "InternalError", "10 MB")).toMatch(/InternalError/);
   });
 });

@@ -21,7 +21,7 @@ export function s3ErrorCode(xml: string): string | undefined {
   return /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 }
 
-export function describeS3Rejection(status: number, code: string | undefined, limitText: string): string {
+export function describeS3Rejection(status: number, code: string | undefined, limitText: string, method: "post" | "put" = "post"): string {
   switch (code) {
     case "EntityTooLarge":
       return `Storage refused the file: it is larger than allowed (at most ${limitText}, and no larger than when it was chosen). Please choose it again.`;
@@ -31,6 +31,10 @@ export function describeS3Rejection(status: number, code: string | undefined, li
     case "SignatureDoesNotMatch": // a presigned PUT signs the size and type: another file breaks the signature
       return "Storage refused the upload: the upload link expired or the file did not match what was announced. Please try again.";
     default:
+      if (status === 0 && method === "put") {
+        // Some stores (Ceph RGW) refuse a PUT without CORS headers: the page cannot tell that from a lost connection.
+        return "The upload did not go through: storage could not be reached, or refused the file. Check your connection and try again.";
+      }
       return status === 0
         ? "The upload could not reach storage. Check your connection and try again."
         : `Storage refused the upload (${code ?? `HTTP ${status}`}). Please try again.`;
@@ -76,7 +80,7 @@ export function uploadToS3(
         reject(new UploadError(describeS3Rejection(xhr.status, code, options.limitText), code ?? `http_${xhr.status}`));
       }
     };
-    xhr.onerror = () => reject(new UploadError(describeS3Rejection(0, undefined, options.limitText), "network"));
+    xhr.onerror = () => reject(new UploadError(describeS3Rejection(0, undefined, options.limitText, upload.method), "network"));
     xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
     if (options.signal.aborted) return xhr.abort();
     options.signal.addEventListener("abort", () => xhr.abort(), { once: true });
