@@ -42,7 +42,7 @@ async function announceInstead(page: Page, change: Partial<{ contentType: string
     const original = request.postDataJSON() as { contentType: string; size: number; name?: string };
     const sent = { ...original, ...change };
     const response = await route.fetch({ postData: JSON.stringify(sent) });
-    const json = (await response.json()) as { uploadId: string; post: { fields: Record<string, string> } };
+    const json = (await response.json()) as { uploadId: string; upload: { fields: Record<string, string> } };
     expect(response.status(), JSON.stringify(json)).toBe(201);
     const policy = JSON.parse(Buffer.from(json.upload.fields.Policy!, "base64").toString("utf8")) as { conditions: unknown[] };
     resolve({ uploadId: json.uploadId, original, sent, policy, fields: json.upload.fields });
