@@ -22,6 +22,7 @@ import { probeConditionalWrites, type ConditionalWriteSupport } from "./conditio
 import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "./keys";
 import { createS3Client, s3SettingsFromEnv } from "./s3-client";
 import { s3ErrorName, s3StatusOf } from "./s3-errors";
+import { uploadEnforcementFindings, versioningFinding } from "./upload-enforcement";
 import type { UploadMethod } from "./upload-target";
 
 /**
@@ -170,6 +171,8 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
   }
 
   findings.push(await conditionalWritesFinding(target));
+  findings.push(...(await uploadEnforcementFindings(target)));
+  findings.push(await versioningFinding(target));
 
   // Privacy, as an anonymous visitor sees it
   const probeKey = `${UPLOADS_PREFIX}setup-check-${Date.now()}`;
