@@ -77,21 +77,27 @@ export type WebResults = {
   browser?: { pages: PageJs[]; chromium: string; error?: string };
 };
 
+/** The browser's request, encoded here so it has a Content-Length like a browser's (not a chunked stream); and its body's size. */
+async function sendDirect(upload: StartedUpload["upload"], url: string, bytes: Buffer, contentType: string): Promise<{ s3: Response; sent: number }> {
+  if (upload.method === "put") return { s3: await fetch(url, { method: "PUT", body: new Uint8Array(bytes), headers: upload.headers }), sent: bytes.length };
+  const encoded = new Response(presignedPostForm(upload.fields, new Blob([new Uint8Array(bytes)], { type: contentType }), "upload"));
+  const formBody = Buffer.from(await encoded.arrayBuffer());
+  const s3 = await fetch(url, { method: "POST", body: formBody, headers: { "content-type": encoded.headers.get("content-type")! } });
+  return { s3, sent: formBody.length };
+}
+
 async function uploadThroughApp(client: Client, appProxy: Proxy, s3Proxy: Proxy, s3Direct: string, bytes: Buffer, contentType: string) {
   const before = { ...appProxy.counter };
   const s3Before = { ...s3Proxy.counter };
   const presign = await client.request("/api/uploads", { json: { contentType, size: bytes.length } });
   if (presign.status !== 201) throw new Error(`presign answered ${presign.status}: ${await presign.text()}`);
-  const { uploadId, post } = (await presign.json()) as StartedUpload;
-  // The browser's POST goes to S3 itself, not through the app (nor through the app's S3 proxy).
-  const url = new URL(post.url);
+  const { uploadId, upload } = (await presign.json()) as StartedUpload;
+  // The browser's upload goes to S3 itself, not through the app (nor through the app's S3 proxy).
+  const url = new URL(upload.url);
   const direct = new URL(url.pathname + url.search, s3Direct).toString();
-  // Encoded here, so the POST has a Content-Length like a browser's (not a chunked stream).
-  const encoded = new Response(presignedPostForm(post.fields, new Blob([new Uint8Array(bytes)], { type: contentType }), "upload"));
-  const formBody = Buffer.from(await encoded.arrayBuffer());
-  const s3 = await fetch(direct, { method: "POST", body: formBody, headers: { "content-type": encoded.headers.get("content-type")! } });
+  const { s3, sent } = await sendDirect(upload, direct, bytes, contentType);
   await s3.arrayBuffer();
-  if (s3.status >= 300) throw new Error(`S3 POST answered ${s3.status}`);
+  if (s3.status >= 300) throw new Error(`S3 ${upload.method.toUpperCase()} answered ${s3.status}`);
   const finish = await client.request(`/api/uploads/${uploadId}/finish`, { method: "POST" });
   const state = (await finish.json()) as { status: string; displayed: { width: number; height: number }; preview: { url: string; width: number; height: number } };
   if (finish.status !== 200) throw new Error(`finish answered ${finish.status}: ${JSON.stringify(state)}`);
@@ -101,7 +107,7 @@ async function uploadThroughApp(client: Client, appProxy: Proxy, s3Proxy: Proxy,
     row: {
       appReceived: appProxy.counter.up - before.up,
       appSent: appProxy.counter.down - before.down,
-      clientToS3: formBody.length,
+      clientToS3: sent,
       appFromS3: s3Proxy.counter.down - s3Before.down,
       appToS3: s3Proxy.counter.up - s3Before.up,
     },

@@ -109,7 +109,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
       show({ stage: "uploading", name: file.name, sent: 0, total: file.size });
       void (async () => {
         try {
-          await uploadToS3(started.post, file, {
+          await uploadToS3(started.upload, file, {
             signal: controller.signal,
             limitText: formatBytes(started.maxBytes),
             onProgress: ({ sent, total }) => show({ stage: "uploading", name: file.name, sent, total }),
@@ -186,7 +186,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
           handedOver = true; // the controller now belongs to the background upload
           return cropWhileUploading(started, prepared, controller);
         }
-        await uploadToS3(started.post, file, {
+        await uploadToS3(started.upload, file, {
           signal: controller.signal,
           limitText: formatBytes(started.maxBytes),
           onProgress: ({ sent, total }) => setPhase({ name: "uploading", file, sent, total }),

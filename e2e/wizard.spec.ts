@@ -13,6 +13,9 @@ async function expectNoSeriousA11yViolations(page: Page, where: string) {
   expect(serious.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
+/** The tier's S3_UPLOAD_METHOD (its environment is the app's): how the browser sends the file to S3. */
+const UPLOAD_VERB = process.env.S3_UPLOAD_METHOD === "put" ? "PUT" : "POST";
+
 let userCounter = 0;
 const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`;
 
@@ -54,19 +57,20 @@ test("a user uploads straight to S3 with progress, crops, saves, and sees the av
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   expect(progressValues.some((v) => v > 0 && v < photo.buffer.length), `progress seen: ${progressValues.join(",")}`).toBe(true);
 
-  // Playwright cannot measure a multipart body holding a File, so the proof has three parts: every
-  // request to the app is small and none is multipart; exactly one multipart POST went to S3; and
-  // the object S3 holds (reported by the finish check) has the file's exact size.
+  // Playwright cannot measure a body holding a File, so the proof has three parts: every request to
+  // the app is small and none is multipart; exactly one upload went to S3 (a multipart POST, or with
+  // S3_UPLOAD_METHOD=put a PUT of the file with its signed type); and the object S3 holds (reported
+  // by the finish check) has the file's exact size.
   const toApp = requests.filter((r) => r.url().startsWith(APP_ORIGIN));
   const appBodies = toApp.map((r) => r.postDataBuffer()?.length ?? 0);
   expect(Math.max(...appBodies)).toBeLessThan(4096);
   expect(toApp.filter((r) => (r.headers()["content-type"] ?? "").startsWith("multipart/"))).toEqual([]);
-  const toS3 = requests.filter((r) => !r.url().startsWith(APP_ORIGIN) && r.method() === "POST");
+  const toS3 = requests.filter((r) => !r.url().startsWith(APP_ORIGIN) && r.method() === UPLOAD_VERB);
   expect(toS3).toHaveLength(1);
-  expect(toS3[0]!.headers()["content-type"]).toMatch(/^multipart\/form-data/);
+  expect(toS3[0]!.headers()["content-type"]).toMatch(UPLOAD_VERB === "PUT" ? /^image\/jpeg$/ : /^multipart\/form-data/);
   const finish = requests.find((r) => /\/finish$/.test(r.url()))!;
   expect((await (await finish.response())!.json()).bytes).toBe(photo.buffer.length);
-  console.log(`step 1: ${toApp.length} requests to the app, largest body ${Math.max(...appBodies)} B; 1 multipart POST to S3 (${toS3[0]!.url()}), file ${photo.buffer.length} B`);
+  console.log(`step 1: ${toApp.length} requests to the app, largest body ${Math.max(...appBodies)} B; 1 ${UPLOAD_VERB} to S3 (${toS3[0]!.url().split("?")[0]}), file ${photo.buffer.length} B`);
 
   await expectNoSeriousA11yViolations(page, "crop step");
 

@@ -56,6 +56,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...base, S3_CONDITIONAL_WRITES: "yes" })).toThrow(/S3_CONDITIONAL_WRITES: must be auto, true or false/);
   });
 
+  it("uploads with a form POST unless told to PUT, and names the stores each is for when the value is wrong", () => {
+    expect(parseEnv(base).S3_UPLOAD_METHOD).toBe("post");
+    expect(parseEnv({ ...base, S3_UPLOAD_METHOD: "put" }).S3_UPLOAD_METHOD).toBe("put");
+    expect(() => parseEnv({ ...base, S3_UPLOAD_METHOD: "PUT" })).toThrow(/S3_UPLOAD_METHOD: must be post .* or put .*Cloudflare R2/);
+  });
+
   it("reads booleans and lists", () => {
     const env = parseEnv({ ...base, S3_FORCE_PATH_STYLE: "true", CORS_ALLOWED_ORIGINS: "http://a.test, http://b.test:8080" });
     expect(env.S3_FORCE_PATH_STYLE).toBe(true);

@@ -44,6 +44,10 @@ const envObject = z.object({
   S3_FORCE_PATH_STYLE: booleanString.default(false),
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
+  /** How the browser sends a file to S3: a form POST, or a presigned PUT for stores without POST (Cloudflare R2, Backblaze B2). */
+  S3_UPLOAD_METHOD: z
+    .enum(["post", "put"], { error: "must be post (a browser form POST; AWS, MinIO, Ceph, Garage) or put (a presigned PUT; for stores without POST uploads such as Cloudflare R2 or Backblaze B2)" })
+    .default("post"),
   S3_PUBLIC_BASE_URL: z.url("must be a URL such as https://cdn.example.com").optional(),
   CORS_ALLOWED_ORIGINS: optionalString,
 

@@ -8,7 +8,7 @@ import sharp from "sharp";
 import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
 import { slowChunkedPost } from "@/test/harness/http";
 import { photoLike } from "@/test/harness/images";
-import { postToS3 } from "@/test/harness/s3-post";
+import { sendToS3 } from "@/test/harness/s3-post";
 
 import { Client } from "../web/client";
 
@@ -30,7 +30,7 @@ async function readyUpload(client: Client, bytes: Buffer): Promise<ReadyUpload> 
   const presign = await client.request("/api/uploads", { json: { contentType: "image/jpeg", size: bytes.length } });
   if (presign.status !== 201) throw new Error(`probe: presign answered ${presign.status}`);
   const started = (await presign.json()) as StartedUpload;
-  const s3 = await postToS3(started.post, bytes, "image/jpeg");
+  const s3 = await sendToS3(started.upload, bytes, "image/jpeg");
   if (s3.status >= 300) throw new Error(`probe: S3 answered ${s3.status}`);
   const finish = await client.request(`/api/uploads/${started.uploadId}/finish`, { method: "POST" });
   if (finish.status !== 200) throw new Error(`probe: finish answered ${finish.status}: ${await finish.text()}`);

@@ -5,7 +5,7 @@
  */
 import type { AvatarView, CropResult, ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
 import { ApiError, apiRequest, type Transport } from "@/lib/client/api";
-import { postToS3 } from "@/test/harness/s3-post";
+import { sendToS3 } from "@/test/harness/s3-post";
 
 import { Client } from "../web/client";
 
@@ -92,7 +92,7 @@ export class Walker {
     try {
       const started = await this.call<StartedUpload>("presign", "/api/uploads", { method: "POST", body: { contentType: "image/jpeg", size: picture.bytes.length } });
       step = "upload";
-      const s3 = await this.timed("upload", () => postToS3(started.post, picture.bytes, "image/jpeg"));
+      const s3 = await this.timed("upload", () => sendToS3(started.upload, picture.bytes, "image/jpeg"));
       await s3.arrayBuffer();
       if (s3.status >= 300) throw new ApiError(`S3 refused the upload (${s3.status})`, s3.status, "s3_refused");
       step = "finish";

@@ -4,9 +4,9 @@ import type { Page, Route } from "@playwright/test";
 export const S3_ORIGIN = new URL(process.env.E2E_S3_ENDPOINT_IN_USE ?? "http://127.0.0.1:4590").origin;
 
 /**
- * Holds every POST to S3 (the file upload) until release() is called, so "the upload has not
- * finished yet" is a state a test can look at, not a race with the network. `held` settles once
- * the first POST is being held.
+ * Holds every POST or PUT to S3 (the file upload, by either S3_UPLOAD_METHOD) until release() is
+ * called, so "the upload has not finished yet" is a state a test can look at, not a race with the
+ * network. `held` settles once the first upload is being held.
  */
 export async function holdS3Uploads(page: Page): Promise<{ release: () => void; held: Promise<void> }> {
   let release!: () => void;
@@ -16,7 +16,7 @@ export async function holdS3Uploads(page: Page): Promise<{ release: () => void; 
   await page.route(
     (url) => url.origin === S3_ORIGIN,
     async (route: Route) => {
-      if (route.request().method() !== "POST") return route.continue();
+      if (!["POST", "PUT"].includes(route.request().method())) return route.continue();
       heldOne();
       await released;
       await route.continue().catch(() => undefined); // the page may have gone (a reload): nothing to send

@@ -8,11 +8,12 @@
 import type { Size } from "@/lib/images/crop-geometry";
 import type { RenditionSize } from "@/lib/storage/keys";
 import type { PresignedPost } from "@/lib/storage/post-policy";
+import type { PresignedPut, PresignedUpload } from "@/lib/storage/upload-target";
 
-export type { PresignedPost };
+export type { PresignedPost, PresignedPut, PresignedUpload };
 
-/** POST /api/uploads: where and how the browser sends the file to S3. */
-export type StartedUpload = { uploadId: string; post: PresignedPost; maxBytes: number };
+/** POST /api/uploads: where and how the browser sends the file to S3 (a form POST or a PUT, by S3_UPLOAD_METHOD). */
+export type StartedUpload = { uploadId: string; upload: PresignedUpload; maxBytes: number };
 
 /** POST /api/uploads/:id/finish, and GET /api/uploads/:id once the upload is checked. */
 export type ReadyUpload = {

@@ -4,16 +4,16 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { describeOverLimit } from "@/lib/images/formats";
 import { newUploadId, originalKey } from "@/lib/storage/keys";
-import { presignPost } from "@/lib/storage/objects";
+import { presignUpload } from "@/lib/storage/objects";
 
 import type { StartedUpload } from "./api-types";
 import type { StartUploadInput } from "./schemas";
 import { admitUploadStart } from "./upload-quota";
 
 /**
- * Step 1 of the wizard: a presigned POST for one new upload under the caller's own prefix. The
- * browser sends the file straight to S3; S3 holds every byte and every fact, so any instance can
- * run any later step.
+ * Step 1 of the wizard: a presigned POST or PUT (S3_UPLOAD_METHOD) for one new upload under the
+ * caller's own prefix, for exactly the announced size and type. The browser sends the file
+ * straight to S3; S3 holds every byte and every fact, so any instance can run any later step.
  */
 export async function startUpload(userId: string, input: StartUploadInput): Promise<StartedUpload> {
   const maxBytes = getEnv().UPLOAD_MAX_BYTES;
@@ -22,11 +22,10 @@ export async function startUpload(userId: string, input: StartUploadInput): Prom
   }
   const uploadId = newUploadId();
   await admitUploadStart(userId, uploadId);
-  const post = await presignPost(originalKey(userId, uploadId), {
+  const upload = await presignUpload(getEnv().S3_UPLOAD_METHOD, originalKey(userId, uploadId), {
     contentType: input.contentType,
-    // The browser knows the file's exact size; S3 then refuses anything larger than announced.
-    maxBytes: input.size,
+    size: input.size,
     expiresIn: getEnv().UPLOAD_URL_TTL_SECONDS,
   });
-  return { uploadId, post, maxBytes };
+  return { uploadId, upload, maxBytes };
 }

@@ -21,6 +21,11 @@ describe("bucket configuration files", () => {
     expect(rule?.AllowedOrigins).toEqual(["https://a.example"]);
   });
 
+  it("with S3_UPLOAD_METHOD=put, CORS lets browsers PUT uploads instead of POST", () => {
+    const [rule] = corsRules(["https://a.example"], "put");
+    expect(rule?.AllowedMethods.sort()).toEqual(["GET", "HEAD", "PUT"]);
+  });
+
   it("the IAM policy grants only object access under the app's two prefixes and a prefix-limited listing", () => {
     const policy = shipped("iam-policy.json") as { Statement: { Action: string[]; Resource: string | string[] }[] };
     const actions = policy.Statement.flatMap((s) => s.Action).sort();

@@ -1,4 +1,5 @@
 import { UPLOADS_PREFIX } from "./keys";
+import type { UploadMethod } from "./upload-target";
 
 /**
  * The bucket settings the app depends on, as plain data: the setup command applies them, the
@@ -14,12 +15,17 @@ export type CorsRule = {
   MaxAgeSeconds: number;
 };
 
-/** The browser POSTs uploads and GETs previews/avatars directly; nothing else crosses origins. */
-export function corsRules(origins: string[]): CorsRule[] {
+/** The HTTP method a browser upload uses with S3_UPLOAD_METHOD: the one upload method CORS allows. */
+export function uploadHttpMethod(method: UploadMethod): "POST" | "PUT" {
+  return method === "put" ? "PUT" : "POST";
+}
+
+/** The browser uploads (POST or PUT) and GETs previews/avatars directly; nothing else crosses origins. */
+export function corsRules(origins: string[], method: UploadMethod = "post"): CorsRule[] {
   return [
     {
       AllowedOrigins: [...origins],
-      AllowedMethods: ["GET", "HEAD", "POST"],
+      AllowedMethods: ["GET", "HEAD", uploadHttpMethod(method)],
       AllowedHeaders: ["*"],
       ExposeHeaders: ["ETag"],
       MaxAgeSeconds: 3000,

@@ -16,12 +16,14 @@ import {
 
 import { getEnv } from "@/lib/env";
 
-import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID } from "./bucket-config";
+import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID, uploadHttpMethod } from "./bucket-config";
 import { bucketUrl } from "./bucket-url";
 import { probeConditionalWrites, type ConditionalWriteSupport } from "./conditional-writes";
 import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "./keys";
 import { createS3Client, s3SettingsFromEnv } from "./s3-client";
 import { s3ErrorName, s3StatusOf } from "./s3-errors";
+import { uploadEnforcementFindings, versioningFinding } from "./upload-enforcement";
+import type { UploadMethod } from "./upload-target";
 
 /**
  * Applies and checks the bucket settings the app needs, against any S3 endpoint. The check
@@ -39,6 +41,8 @@ export type BucketTarget = {
   forcePathStyle: boolean;
   /** S3_CONDITIONAL_WRITES, to say whether the app's setting fits what this S3 does (default auto). */
   conditionalWrites?: "auto" | "true" | "false";
+  /** S3_UPLOAD_METHOD: how browsers upload, so which method CORS must allow and the store must enforce (default post). */
+  uploadMethod?: UploadMethod;
 };
 type Target = BucketTarget;
 
@@ -53,6 +57,7 @@ export function bucketTargetFromEnv(): BucketTarget {
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
     conditionalWrites: getEnv().S3_CONDITIONAL_WRITES,
+    uploadMethod: getEnv().S3_UPLOAD_METHOD,
   };
 }
 
@@ -72,7 +77,7 @@ export async function applyBucketSetup(target: Target): Promise<Finding[]> {
   if (target.origins.length === 0) {
     findings.push({ level: "error", topic: "cors", message: "no browser origin configured: set NEXTAUTH_URL or CORS_ALLOWED_ORIGINS" });
   } else {
-    await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules(target.origins) } }));
+    await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules(target.origins, target.uploadMethod) } }));
     findings.push({ level: "ok", topic: "cors", message: `CORS allows ${target.origins.join(", ")}` });
   }
 
@@ -108,6 +113,7 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
   }
 
   // CORS, as stored
+  const upload = uploadHttpMethod(target.uploadMethod ?? "post");
   try {
     const cors = await client.send(new GetBucketCorsCommand({ Bucket: bucket }));
     for (const origin of target.origins) {
@@ -115,27 +121,27 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
       const methods = new Set(rule?.AllowedMethods ?? []);
       if (!rule) {
         findings.push({ level: "error", topic: "cors", message: `no CORS rule allows ${origin}: browsers cannot upload; run \`npm run s3:setup\` or add the rule from infra/s3/cors.json` });
-      } else if (!methods.has("POST") || !methods.has("GET")) {
-        findings.push({ level: "error", topic: "cors", message: `the CORS rule for ${origin} must allow POST (uploads) and GET (previews); it allows ${[...methods].join(", ") || "nothing"}` });
+      } else if (!methods.has(upload) || !methods.has("GET")) {
+        findings.push({ level: "error", topic: "cors", message: `the CORS rule for ${origin} must allow ${upload} (uploads, S3_UPLOAD_METHOD=${upload.toLowerCase()}) and GET (previews); it allows ${[...methods].join(", ") || "nothing"}; run \`npm run s3:setup\`` });
       } else {
-        findings.push({ level: "ok", topic: "cors", message: `CORS rule allows POST and GET from ${origin}` });
+        findings.push({ level: "ok", topic: "cors", message: `CORS rule allows ${upload} and GET from ${origin}` });
       }
     }
   } catch (error) {
     findings.push({ level: "error", topic: "cors", message: `the bucket has no CORS configuration (${s3ErrorName(error)}): browsers cannot upload; run \`npm run s3:setup\`` });
   }
 
-  // CORS, as a browser sees it: a real preflight for the upload POST
+  // CORS, as a browser sees it: a real preflight for the upload
   for (const origin of target.origins) {
     try {
       const response = await fetch(bucketUrl(target), {
         method: "OPTIONS",
-        headers: { Origin: origin, "Access-Control-Request-Method": "POST" },
+        headers: { Origin: origin, "Access-Control-Request-Method": upload, ...(upload === "PUT" ? { "Access-Control-Request-Headers": "content-type" } : {}) },
         signal: AbortSignal.timeout(5_000),
       });
       const allowed = response.headers.get("access-control-allow-origin");
       if (response.ok && (allowed === origin || allowed === "*")) {
-        findings.push({ level: "ok", topic: "cors-preflight", message: `a browser at ${origin} may POST uploads (preflight ${response.status})` });
+        findings.push({ level: "ok", topic: "cors-preflight", message: `a browser at ${origin} may ${upload} uploads (preflight ${response.status})` });
       } else {
         findings.push({ level: "error", topic: "cors-preflight", message: `a browser at ${origin} would be refused (preflight answered ${response.status}, Access-Control-Allow-Origin: ${allowed ?? "none"}): uploads from the app will fail; run \`npm run s3:setup\` or add the rule from infra/s3/cors.json` });
       }
@@ -165,6 +171,8 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
   }
 
   findings.push(await conditionalWritesFinding(target));
+  findings.push(...(await uploadEnforcementFindings(target)));
+  findings.push(await versioningFinding(target));
 
   // Privacy, as an anonymous visitor sees it
   const probeKey = `${UPLOADS_PREFIX}setup-check-${Date.now()}`;

@@ -11,7 +11,6 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 import { AppError } from "@/lib/errors";
@@ -21,7 +20,8 @@ import type { DownloadLease } from "./download-buffers";
 import { AVATARS_PREFIX } from "./keys";
 import { readBody } from "./read-body";
 import { getS3 } from "./s3-client";
-import { postPolicyConditions, type PresignedPost } from "./post-policy";
+import { presignUploadWith, type UploadSigning } from "./presign-upload";
+import type { PresignedUpload, UploadMethod } from "./upload-target";
 import { isConditionalConflict, isNotFound, isPreconditionFailed, isServerFault, isStorageUnavailable, s3StatusOf } from "./s3-errors";
 
 /** S3 operations the use cases need, with S3's failures translated into AppErrors. */
@@ -249,17 +249,11 @@ export async function presignGet(key: string, options: { expiresIn: number; wind
   );
 }
 
-export async function presignPost(key: string, options: { contentType: string; maxBytes: number; expiresIn: number }): Promise<PresignedPost> {
+/** A presigned browser upload (POST form or PUT URL) for one key, exact size and type. */
+export async function presignUpload(method: UploadMethod, key: string, signing: UploadSigning): Promise<PresignedUpload> {
   const { client, bucket } = getS3();
   try {
-    const post = await createPresignedPost(client, {
-      Bucket: bucket,
-      Key: key,
-      Conditions: postPolicyConditions({ key, contentType: options.contentType, maxBytes: options.maxBytes }),
-      Fields: { "Content-Type": options.contentType },
-      Expires: options.expiresIn,
-    });
-    return { url: post.url, fields: post.fields, expiresAt: new Date(Date.now() + options.expiresIn * 1000).toISOString() };
+    return await presignUploadWith(client, bucket, method, key, signing);
   } catch (error) {
     return translate(error);
   }

@@ -3,10 +3,10 @@ import type { PresignedPostOptions } from "@aws-sdk/s3-presigned-post";
 type PolicyCondition = NonNullable<PresignedPostOptions["Conditions"]>[number];
 
 /**
- * What presignPost() hands out and the browser POSTs the file with (the form's URL and fields).
+ * What a presigned POST hands out and the browser POSTs the file with (the form's URL and fields).
  * Here, in a pure module, so the browser's side can name it without importing the S3 adapter.
  */
-export type PresignedPost = { url: string; fields: Record<string, string>; expiresAt: string };
+export type PresignedPost = { method: "post"; url: string; fields: Record<string, string>; expiresAt: string };
 
 /**
  * The conditions a presigned POST pins (pure, unit-tested). An S3 that enforces them refuses any

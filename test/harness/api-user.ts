@@ -2,7 +2,7 @@ import { expect, request as playwrightRequest, type APIRequestContext } from "@p
 
 import type { AvatarPage, AvatarView, CropResult, ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
 
-import { postToS3 } from "./s3-post";
+import { sendToS3 } from "./s3-post";
 
 /**
  * A signed-in user driving the app over HTTP only, the way a script (or an attacker) would:
@@ -39,12 +39,12 @@ export class ApiUser {
     return this.request.post("/api/uploads", { data: { contentType: declaredType, size } });
   }
 
-  /** Step 1 as the browser does it: presign at the app, POST the bytes to S3, then ask the app to check. */
+  /** Step 1 as the browser does it: presign at the app, send the bytes to S3, then ask the app to check. */
   async upload(bytes: Buffer, declaredType: string) {
     const presign = await this.presign(declaredType, bytes.length);
     if (presign.status() !== 201) return { presign, uploadId: undefined, s3Status: undefined, finish: undefined };
-    const { uploadId, post } = (await presign.json()) as StartedUpload;
-    const s3 = await postToS3(post, bytes, declaredType);
+    const { uploadId, upload } = (await presign.json()) as StartedUpload;
+    const s3 = await sendToS3(upload, bytes, declaredType);
     const finish = s3.status < 300 ? await this.request.post(`/api/uploads/${uploadId}/finish`) : undefined;
     return { presign, uploadId, s3Status: s3.status, finish };
   }

@@ -11,14 +11,14 @@ import { profileKey, renditionKey } from "@/lib/storage/keys";
 import { getObjectJson } from "@/lib/storage/objects";
 import { describeImage, photoLike } from "@/test/harness/images";
 
-import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /** The stable URL's use case against a real S3: the default, its ETag, 304, and the switch to a saved avatar. */
 
 async function saveOne(userId: string): Promise<string> {
   const bytes = await photoLike(400, 400, 1);
   const started = await startUpload(userId, { contentType: "image/jpeg", size: bytes.length });
-  expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+  expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
   await finishUpload(userId, started.uploadId);
   const crop = await cropUpload(userId, started.uploadId, { left: 0, top: 0, width: 400, height: 400, rotation: 0 });
   return (await saveAvatar(userId, started.uploadId, crop.cropId)).avatarId;

@@ -13,7 +13,7 @@ import { avatarsPrefix, currentAvatarKey, historyKey, RENDITION_SIZES, userUploa
 import { deleteObjects, listKeys } from "@/lib/storage/objects";
 import { photoLike } from "@/test/harness/images";
 
-import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /**
  * "Delete my data" against a real S3: afterwards nothing is listed under the user's two prefixes,
@@ -24,7 +24,7 @@ import { ensureBucket, newTestUser, postToS3 } from "./helpers";
 async function readyUpload(userId: string, seed: number) {
   const bytes = await photoLike(600, 600, seed);
   const started = await startUpload(userId, { contentType: "image/jpeg", size: bytes.length });
-  const response = await postToS3(started.post, bytes, "image/jpeg");
+  const response = await sendToS3(started.upload, bytes, "image/jpeg");
   expect(response.status, await response.clone().text()).toBeLessThan(300);
   await finishUpload(userId, started.uploadId);
   return started.uploadId;

@@ -19,9 +19,9 @@ afterAll(restoreEnv);
 const app = async () => (await import("./helpers")).loadUseCases();
 
 async function readyUpload(user: string, bytes: Buffer): Promise<string> {
-  const { startUpload, finishUpload, postToS3 } = await app();
+  const { startUpload, finishUpload, sendToS3 } = await app();
   const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
-  expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+  expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
   await finishUpload(user, started.uploadId);
   return started.uploadId;
 }

@@ -47,10 +47,10 @@ afterAll(async () => {
 });
 
 async function readyUpload(user: string) {
-  const { startUpload, postToS3, finishUpload } = await app();
+  const { startUpload, sendToS3, finishUpload } = await app();
   const bytes = await sharp(await photoLike(600, 600, 4)).jpeg().toBuffer();
   const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
-  expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+  expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
   await finishUpload(user, started.uploadId);
   return started.uploadId;
 }

@@ -1,7 +1,7 @@
 import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
 import { userIdFor } from "@/lib/auth/user-id";
 import { getEnv } from "@/lib/env";
-import { postToS3 } from "@/test/harness/s3-post";
+import { sendToS3 } from "@/test/harness/s3-post";
 
 export async function ensureBucket(): Promise<void> {
   await applyBucketSetup(bucketTargetFromEnv());
@@ -13,7 +13,7 @@ export function newTestUser(): string {
   return userIdFor(getEnv().AUTH_USER_ID_KEY, "test", `${process.pid}-${Date.now()}-${counter}`);
 }
 
-export { postToS3 };
+export { sendToS3 };
 
 /**
  * The use cases and these helpers, imported when called: a test file that sets its own limits in
@@ -28,6 +28,6 @@ export async function loadUseCases() {
     ...(await import("@/lib/images/image-jobs")),
     ensureBucket,
     newTestUser,
-    postToS3,
+    sendToS3,
   };
 }

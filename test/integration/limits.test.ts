@@ -49,13 +49,13 @@ describe("abuse limits", () => {
   });
 
   it("bounds concurrent image jobs per instance: beyond the bound a request gets 429, not a queue without end", async () => {
-    const { startUpload, finishUpload, newTestUser, postToS3 } = await app();
+    const { startUpload, finishUpload, newTestUser, sendToS3 } = await app();
     const user = newTestUser();
     const bytes = await sharp(await photoLike(2400, 1800, 8)).jpeg({ quality: 92 }).toBuffer();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
-      expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+      expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
       ids.push(started.uploadId);
     }
     const results = await Promise.allSettled(ids.map((id) => finishUpload(user, id)));
@@ -68,11 +68,11 @@ describe("abuse limits", () => {
   });
 
   it("a save is not an image job: it completes while every image slot is busy (crops then get 429)", async () => {
-    const { startUpload, finishUpload, cropUpload, saveAvatar, withImageSlot, newTestUser, postToS3 } = await app();
+    const { startUpload, finishUpload, cropUpload, saveAvatar, withImageSlot, newTestUser, sendToS3 } = await app();
     const user = newTestUser();
     const bytes = await sharp(await photoLike(900, 700, 9)).jpeg().toBuffer();
     const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
-    expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+    expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
     await finishUpload(user, started.uploadId);
     const crop = await cropUpload(user, started.uploadId, { left: 0, top: 0, width: 600, height: 600, rotation: 0 });
 

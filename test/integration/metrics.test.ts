@@ -5,7 +5,7 @@ import { startUpload } from "@/lib/avatars/start-upload";
 import { appMetrics, renderMetrics } from "@/lib/metrics/registry";
 import { photoLike } from "@/test/harness/images";
 
-import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /**
  * The S3 metrics, counted by the middleware on the app's one client while use cases talk to a
@@ -44,7 +44,7 @@ describe("S3 metrics", () => {
     // s3rver ignores If-None-Match, so the hourly quota counts: its marker and the listing; the presigned POST is signed locally.
     expect(grown(beforeStart, await countsOf("s3Requests"))).toEqual({ PutObject: 1, ListObjectsV2: 1 });
 
-    expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300); // the browser's upload: not the app's client
+    expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300); // the browser's upload: not the app's client
 
     const beforeFinish = await countsOf("s3Requests");
     const errorsBefore = await countsOf("s3Errors");

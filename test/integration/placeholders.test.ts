@@ -13,7 +13,7 @@ import { startUpload } from "@/lib/avatars/start-upload";
 import { currentAvatarKey, historyKey } from "@/lib/storage/keys";
 import { getObjectJson, putJson } from "@/lib/storage/objects";
 
-import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /**
  * Placeholders (issue 15): the crop step computes a ThumbHash once, the save keeps it in the history
@@ -34,7 +34,7 @@ async function twoColours(left: [number, number, number], right: [number, number
 
 async function savedAvatar(userId: string, picture: Buffer) {
   const started = await startUpload(userId, { contentType: "image/jpeg", size: picture.length });
-  expect((await postToS3(started.post, picture, "image/jpeg")).status).toBeLessThan(300);
+  expect((await sendToS3(started.upload, picture, "image/jpeg")).status).toBeLessThan(300);
   await finishUpload(userId, started.uploadId);
   const crop = await cropUpload(userId, started.uploadId, { left: 0, top: 0, width: 900, height: 900, rotation: 0 });
   return saveAvatar(userId, started.uploadId, crop.cropId);
@@ -97,7 +97,7 @@ describe("avatar placeholders", () => {
     const user = newTestUser();
     const picture = await twoColours([230, 120, 20], [20, 120, 230]);
     const started = await startUpload(user, { contentType: "image/jpeg", size: picture.length });
-    await postToS3(started.post, picture, "image/jpeg");
+    await sendToS3(started.upload, picture, "image/jpeg");
     await finishUpload(user, started.uploadId);
     const crop = await cropUpload(user, started.uploadId, { left: 0, top: 0, width: 900, height: 900, rotation: 0 });
     const first = await saveAvatar(user, started.uploadId, crop.cropId);

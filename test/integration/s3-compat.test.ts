@@ -86,11 +86,11 @@ describe("the round trips of crop and save (what bench/results/latest.md counts)
     const { finishUpload } = await import("@/lib/avatars/finish-upload");
     const { cropUpload } = await import("@/lib/avatars/crop");
     const { saveAvatar } = await import("@/lib/avatars/save");
-    const { newTestUser, postToS3 } = await import("./helpers");
+    const { newTestUser, sendToS3 } = await import("./helpers");
     const user = newTestUser();
     const bytes = await sharp(await photoLike(900, 700, 2)).jpeg().toBuffer();
     const started = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
-    expect((await postToS3(started.post, bytes, "image/jpeg")).status).toBeLessThan(300);
+    expect((await sendToS3(started.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
     await finishUpload(user, started.uploadId);
     const upload = `uploads/${user}/${started.uploadId}/`;
     // Retries (s3rver's occasional 500) repeat a request; the set of distinct requests is the claim.

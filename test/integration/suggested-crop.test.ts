@@ -10,7 +10,7 @@ import { getUploadState } from "@/lib/avatars/upload-state";
 import { relativeCentre } from "@/lib/images/suggested-crop";
 import { contains, detailPatch, faceLike, withOrientation, type Subject } from "@/test/harness/images";
 
-import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /**
  * The crop step opens on the server's suggestion: through the real finish step (preview, analysis,
@@ -19,7 +19,7 @@ import { ensureBucket, newTestUser, postToS3 } from "./helpers";
 
 async function checkUpload(userId: string, bytes: Buffer) {
   const started = await startUpload(userId, { contentType: "image/jpeg", size: bytes.length });
-  const response = await postToS3(started.post, bytes, "image/jpeg");
+  const response = await sendToS3(started.upload, bytes, "image/jpeg");
   expect(response.status, await response.clone().text()).toBeLessThan(300);
   const ready = await finishUpload(userId, started.uploadId);
   // What a reload or another instance sees: read back from the preview's metadata.

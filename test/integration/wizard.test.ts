@@ -13,7 +13,7 @@ import { historyPrefix, originalKey, previewKey, renditionKey, RENDITION_SIZES, 
 import { headObject, listKeys, putObject } from "@/lib/storage/objects";
 import { describeImage, photoLike, withOrientation } from "@/test/harness/images";
 
-import { ensureBucket, newTestUser, postToS3 } from "./helpers";
+import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /**
  * The route handlers' logic (lib/avatars) against a real S3-compatible server over HTTP.
@@ -22,7 +22,7 @@ import { ensureBucket, newTestUser, postToS3 } from "./helpers";
 
 async function uploadPicture(userId: string, bytes: Buffer, contentType = "image/jpeg") {
   const started = await startUpload(userId, { contentType: contentType as "image/jpeg", size: bytes.length });
-  const response = await postToS3(started.post, bytes, contentType);
+  const response = await sendToS3(started.upload, bytes, contentType);
   expect(response.status, await response.clone().text()).toBeLessThan(300);
   return started.uploadId;
 }
@@ -204,7 +204,7 @@ describe("bad input is refused clearly and leaves nothing behind", () => {
     const user = newTestUser();
     const started = await startUpload(user, { contentType: "image/jpeg", size: 1000 });
     const oversized = Buffer.alloc(2 * 1024 * 1024 + 1, 1);
-    const response = await postToS3(started.post, oversized, "image/jpeg");
+    const response = await sendToS3(started.upload, oversized, "image/jpeg");
     if (response.status >= 300) {
       // An S3 that enforces the policy refused it itself: also fine, and nothing was written.
       expect(await headObject(originalKey(user, started.uploadId))).toBeNull();

@@ -1,9 +1,14 @@
 import {
+  DeleteBucketCommand,
   DeleteBucketLifecycleCommand,
+  DeleteObjectCommand,
   GetBucketCorsCommand,
   GetBucketLifecycleConfigurationCommand,
   HeadBucketCommand,
+  ListObjectVersionsCommand,
   PutBucketCorsCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -12,7 +17,7 @@ import { corsRules, lifecycleRules } from "@/lib/storage/bucket-config";
 import { applyBucketSetup, checkBucketSetup, type Finding } from "@/lib/storage/bucket-setup";
 import { UPLOADS_PREFIX } from "@/lib/storage/keys";
 
-import { deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
+import { createTestBucket, deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
 
 /**
  * `npm run s3:setup` / `npm run s3:check` (lib/storage/bucket-setup.ts) against a real S3: setup
@@ -71,7 +76,7 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
   test("check of a freshly set-up bucket: no error, no warning; private, CORS (stored and preflight), lifecycle, conditional writes all ok", async () => {
     const findings = await checkBucketSetup(setupTarget());
     expect(findings.filter((f) => f.level !== "ok"), show(findings)).toEqual([]);
-    for (const topic of ["bucket", "cors", "cors-preflight", "lifecycle", "conditional-writes", "private"]) {
+    for (const topic of ["bucket", "cors", "cors-preflight", "lifecycle", "conditional-writes", "versioning", "private"]) {
       expect([topic, about(findings, topic).map((f) => f.level)]).toEqual([topic, ["ok"]]);
     }
     expect(about(findings, "private")[0]!.message).toContain("anonymous reads are refused");
@@ -115,4 +120,59 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
     expect(lifecycle[0]!.message).toContain("npm run s3:setup");
     expect(errors(findings), show(findings)).toEqual([]);
   });
+
+  test("with S3_UPLOAD_METHOD=put: setup lets browsers PUT, and check proves the store refuses a larger body, another key and another type", async () => {
+    const put = { ...setupTarget(), uploadMethod: "put" as const };
+    await applyBucketSetup(put);
+    try {
+      const findings = await checkBucketSetup(put);
+      expect(errors(findings), show(findings)).toEqual([]);
+      expect(about(findings, "cors")[0]!.message).toContain("allows PUT and GET");
+      expect(about(findings, "cors-preflight")[0]!.message).toContain("may PUT uploads");
+      const upload = about(findings, "upload-put");
+      expect(upload.map((f) => f.level), show(findings)).toEqual(["ok", "ok", "ok", "ok"]);
+      for (const what of ["a body larger than signed", "another key than signed", "another Content-Type than signed"]) {
+        expect(upload.some((f) => f.message.startsWith(`the store refuses a presigned PUT with ${what} (HTTP 403)`)), show(upload)).toBe(true);
+      }
+      // the POST check proves the same for the default method
+      const post = about(await checkBucketSetup({ ...setupTarget(), uploadMethod: "post" }), "upload-post");
+      expect(post.filter((f) => f.level !== "ok"), show(post)).toEqual([]);
+    } finally {
+      await applyBucketSetup(setupTarget());
+    }
+  });
+
+  test("versioning on without a NoncurrentVersionExpiration rule: check reports an error saying deleted pictures stay as old versions; with the rule, ok", async () => {
+    const versioned = await createTestBucket(client, t, "versioned");
+    const target = { ...setupTarget(), bucket: versioned };
+    try {
+      await applyBucketSetup(target);
+      expect(about(await checkBucketSetup(target), "versioning").map((f) => f.level)).toEqual(["ok"]);
+      await client.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: "Enabled" } }));
+      const findings = await checkBucketSetup(target);
+      const versioning = about(findings, "versioning");
+      expect(versioning.map((f) => f.level), show(findings)).toEqual(["error"]);
+      expect(versioning[0]!.message).toContain("bucket versioning is enabled and no lifecycle rule for the whole bucket has NoncurrentVersionExpiration");
+      expect(versioning[0]!.message).toContain('"Delete my data" and expired uploads stay as old versions (originals with GPS data among them)');
+      console.log(`s3:check, versioned bucket: ${versioning[0]!.message}`);
+
+      await client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: versioned,
+          LifecycleConfiguration: { Rules: [...lifecycleRules(), { ID: "expire-old-versions", Status: "Enabled", Filter: { Prefix: "" }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }] },
+        }),
+      );
+      expect(about(await checkBucketSetup(target), "versioning").map((f) => f.level)).toEqual(["ok"]);
+    } finally {
+      await deleteEveryVersion(client, versioned);
+    }
+  });
 });
+
+/** A versioned bucket keeps old versions and delete markers: each must go before the bucket can. */
+async function deleteEveryVersion(client: S3Client, bucket: string): Promise<void> {
+  const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+  await Promise.all(versions.map((v) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }))));
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}

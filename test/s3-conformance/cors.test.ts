@@ -5,7 +5,8 @@ import { expect, test } from "vitest";
 
 import { corsRules } from "@/lib/storage/bucket-config";
 import { postPolicyConditions } from "@/lib/storage/post-policy";
-import { postToS3 } from "@/test/harness/s3-post";
+import { presignUploadWith } from "@/lib/storage/presign-upload";
+import { postToS3, sendToS3 } from "@/test/harness/s3-post";
 
 import { describeS3, fakeImage, httpResult, objectUrl, randomHex, useTestBucket } from "./support";
 
@@ -102,5 +103,25 @@ describeS3("CORS (corsRules)", (t) => {
     const other = await fetch(url, { headers: { Origin: OTHER_ORIGIN } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     await other.arrayBuffer();
+  });
+
+  test("with S3_UPLOAD_METHOD=put: PUT preflights are allowed, POST ones refused, and a successful PUT's answer carries Access-Control-Allow-Origin", async () => {
+    await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules([APP_ORIGIN], "put") } }));
+    try {
+      const put = await preflight(APP_ORIGIN, "PUT");
+      expect([put.status < 300, put.headers.get("access-control-allow-origin")]).toEqual([true, APP_ORIGIN]);
+      expect((await preflight(APP_ORIGIN, "POST")).status).toBe(403);
+
+      const upload = await presignUploadWith(client, bucket, "put", `uploads/${randomHex(12)}/${randomHex(16)}/original`, { contentType: "image/png", size: 100, expiresIn: 300 });
+      const ok = await httpResult(await sendToS3(upload, fakeImage(100), "image/png", { headers: { Origin: APP_ORIGIN } }));
+      expect([ok.status, ok.headers.get("access-control-allow-origin")]).toEqual([200, APP_ORIGIN]);
+      // Ceph RGW 16 answers a refused PUT (SignatureDoesNotMatch) without Access-Control-Allow-Origin:
+      // the page then sees a network error, not the code (lib/client/upload-to-s3.ts words it for both).
+      const refused = await httpResult(await sendToS3(upload, fakeImage(101), "image/png", { headers: { Origin: APP_ORIGIN } }));
+      expect(refused.status).toBe(403);
+      console.log(`a refused PUT (${refused.code}) carries Access-Control-Allow-Origin: ${refused.headers.get("access-control-allow-origin") ?? "none"}`);
+    } finally {
+      await client.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: corsRules([APP_ORIGIN]) } }));
+    }
   });
 });

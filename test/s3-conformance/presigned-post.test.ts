@@ -1,15 +1,14 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { expect, test } from "vitest";
 
-import { postPolicyConditions } from "@/lib/storage/post-policy";
+import { presignUploadWith } from "@/lib/storage/presign-upload";
 import { postToS3 } from "@/test/harness/s3-post";
 
 import { describeS3, fakeImage, httpResult, randomHex, sdkError, sleep, type HttpResult, useTestBucket, objectExists } from "./support";
 
 /**
- * Browser uploads: the app signs a POST policy with postPolicyConditions() and the browser sends the
- * file straight to S3. These tests pin that S3 itself enforces every condition (key, size, type,
+ * Browser uploads (S3_UPLOAD_METHOD=post, the default): the app signs a POST policy with
+ * postPolicyConditions() and the browser sends the file straight to S3. These tests pin that S3 itself enforces every condition (key, size, type,
  * expiry, signature, no extra fields); the app's finish step re-checks, but S3 is the first wall.
  */
 
@@ -25,16 +24,11 @@ describeS3("presigned POST (postPolicyConditions)", (t) => {
 
   const newKey = () => `uploads/${randomHex(12)}/${randomHex(16)}/original`;
 
-  /** Exactly what lib/storage/objects.ts presignPost() does. */
-  function presign(key: string, options: { expires?: number; contentType?: string; maxBytes?: number } = {}): Promise<Post> {
-    const contentType = options.contentType ?? CONTENT_TYPE;
-    return createPresignedPost(client, {
-      Bucket: bucket,
-      Key: key,
-      Conditions: postPolicyConditions({ key, contentType, maxBytes: options.maxBytes ?? MAX_BYTES }),
-      Fields: { "Content-Type": contentType },
-      Expires: options.expires ?? 300,
-    });
+  /** Exactly what lib/storage/objects.ts presignUpload("post", ...) does; the announced size is the most S3 accepts. */
+  async function presign(key: string, options: { expires?: number; contentType?: string; maxBytes?: number } = {}): Promise<Post> {
+    const upload = await presignUploadWith(client, bucket, "post", key, { contentType: options.contentType ?? CONTENT_TYPE, size: options.maxBytes ?? MAX_BYTES, expiresIn: options.expires ?? 300 });
+    if (upload.method !== "post") throw new Error("expected a presigned POST");
+    return upload;
   }
 
   /** What the browser does: every signed field (optionally changed), then the file last. */

@@ -32,10 +32,13 @@ export const TIERS: Tier[] = [
   { name: "e2e", kind: "playwright", args: [] },
   // The browser-side upload features off (today's flow): the same wizard, and the original sent as it is.
   { name: "e2e-upload-plain", kind: "playwright", args: ["e2e/wizard.spec.ts", "e2e/shrink-upload.spec.ts"], env: { UPLOAD_CLIENT_RESIZE: "false", UPLOAD_EARLY_CROP: "false" } },
+  // Uploads by presigned PUT (stores without browser POST, such as R2): the wizard and what S3 enforces.
+  { name: "e2e-upload-put", kind: "playwright", args: ["e2e/wizard.spec.ts", "e2e/s3-policy.spec.ts"], env: { S3_UPLOAD_METHOD: "put" } },
   { name: "e2e-oidc", kind: "playwright", args: ["-c", "playwright.oidc.config.ts"] },
   { name: "conformance", kind: "vitest", args: ["--project", "conformance"], realS3: { lcDaySeconds: 3 } },
   // A lifecycle day stays 24 h here: a short one would expire uploads/ in the middle of the wizard.
   { name: "e2e-real-s3", kind: "playwright", args: [], realS3: { lcDaySeconds: 0 } },
+  { name: "e2e-real-s3-put", kind: "playwright", args: ["e2e/wizard.spec.ts", "e2e/s3-policy.spec.ts"], realS3: { lcDaySeconds: 0 }, env: { S3_UPLOAD_METHOD: "put" } },
   { name: "e2e-cluster", kind: "playwright", args: ["-c", "playwright.cluster.config.ts"] },
   { name: "unit-node22", kind: "vitest", args: ["--project", "unit"], nodeMajor: "22" },
   { name: "integration-node22", kind: "vitest", args: ["--project", "integration"], nodeMajor: "22" },

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+
+import { bucketTargetFromEnv, checkBucketSetup, type Finding } from "@/lib/storage/bucket-setup";
+
+import { ensureBucket } from "./helpers";
+
+/**
+ * `npm run s3:check` against a store that ignores what presigned uploads sign (the embedded
+ * s3rver): each upload it lets through is an error, in a sentence that says what it means in
+ * production. The real-store side (Ceph refuses all of them) is test/s3-conformance/bucket-setup.test.ts.
+ */
+
+const show = (findings: Finding[]) => findings.map((f) => `${f.level} ${f.topic}: ${f.message}`).join("\n");
+
+describe("s3:check on a store that does not enforce presigned uploads", () => {
+  it("POST: a larger body, another key and another type are each reported as an error in production", async () => {
+    await ensureBucket();
+    const findings = (await checkBucketSetup({ ...bucketTargetFromEnv(), uploadMethod: "post" })).filter((f) => f.topic === "upload-post");
+    console.log(show(findings));
+    expect(findings[0], show(findings)).toMatchObject({ level: "ok", message: expect.stringContaining("is accepted") });
+    expect(findings.slice(1).map((f) => [f.level, /^the store accepted a presigned POST with (.+?) \(HTTP 2\d\d\): it does not enforce what the app signs, so in production /.exec(f.message)?.[1]])).toEqual([
+      ["error", "a body larger than signed"],
+      ["error", "another key than signed"],
+      ["error", "another Content-Type than signed"],
+    ]);
+  });
+
+  it("PUT: s3rver checks no signature either, so the same three are errors", async () => {
+    const findings = (await checkBucketSetup({ ...bucketTargetFromEnv(), uploadMethod: "put" })).filter((f) => f.topic === "upload-put");
+    console.log(show(findings));
+    expect(findings[0], show(findings)).toMatchObject({ level: "ok", message: expect.stringContaining("is accepted") });
+    expect(findings.slice(1).map((f) => [f.level, /^the store accepted a presigned PUT with (.+?) \(HTTP 2\d\d\): it does not enforce what the app signs, so in production /.exec(f.message)?.[1]])).toEqual([
+      ["error", "a body larger than signed"],
+      ["error", "another key than signed"],
+      ["error", "another Content-Type than signed"],
+    ]);
+  });
+});
