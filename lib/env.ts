@@ -22,7 +22,7 @@ const envObject = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -base64 32`)"),
-  /** Keys user ids (HMAC of provider + account id). Never change it: every user's data is filed under its ids. */
+  /** Keys user ids (HMAC of provider + issuer + account id). Never change it: every user's data is filed under its ids. */
   AUTH_USER_ID_KEY: optionalString,
   NEXTAUTH_URL: z.url("must be the app's public URL, e.g. https://avatars.example.com").optional(),
   AUTH_DEV_LOGIN: booleanString.optional(),
