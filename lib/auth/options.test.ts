@@ -42,7 +42,11 @@ describe("sessions name the provider that made them", () => {
     const id = await sessionUserId(withDev, token);
     expect(id).toMatch(/^[0-9a-f]{24}$/);
 
-    expect(await sessionUserId(await optionsWith({ AUTH_DEV_LOGIN: "false", ...OIDC }), token)).toBeUndefined();
+    const withoutDev = await optionsWith({ AUTH_DEV_LOGIN: "false", ...OIDC });
+    expect(await sessionUserId(withoutDev, token)).toBeUndefined();
+    const stale = (await withoutDev.callbacks!.session!({ session: { user: { name: "alice" }, expires: "" }, token } as never)) as Session;
+    expect(stale.user).toBeUndefined(); // not even the name of who it was
+
   });
 
   it("an OIDC session lasts while its issuer is configured, not once another issuer replaces it, whose same sub is another user", async () => {

@@ -52,11 +52,10 @@ export function getAuthOptions(): NextAuthOptions {
         const identity = identityOf(account);
         return { ...token, ...sessionClaimsFor(userIdFor(env.AUTH_USER_ID_KEY, identity), identity) };
       },
-      // Without an id, currentUser() sees no user: a session whose provider was switched off since.
+      // A session whose provider was switched off since names nobody: currentUser() sees no user.
       session({ session, token }) {
         const id = sessionUserId(token, issuers);
-        if (session.user && id) session.user.id = id;
-        return session;
+        return id ? { ...session, user: { ...session.user, id } } : { expires: session.expires };
       },
       redirect({ url, baseUrl }) {
         return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
