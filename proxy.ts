@@ -4,13 +4,13 @@ import { getEnv } from "@/lib/env";
 import { requestIdFrom } from "@/lib/http/request-id";
 import { instanceId } from "@/lib/log";
 import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
-import { HSTS } from "@/lib/security/headers";
+import { pageSecurityHeaders } from "@/lib/security/headers";
 
 /**
  * Runs before every page, route handler and public/ file: gives the request an id (kept when a
  * proxy in front already set a sane one), names the instance that answered (x-served-by), and sets
  * the page's Content-Security-Policy with a fresh nonce, which Next.js reads from the request
- * header, and HSTS when the app's URL is https.
+ * header, the Permissions-Policy and Cross-Origin-Opener-Policy, and HSTS when the app's URL is https.
  *
  * Not for the JSON API that route() wraps (lib/http/handler.ts sets the same headers there): for
  * every request the proxy sees, Next reads the whole request body off the socket and buffers it
@@ -44,11 +44,9 @@ export function proxy(request: NextRequest) {
   headers.set("content-security-policy", policy);
 
   const response = NextResponse.next({ request: { headers } });
-  response.headers.set("content-security-policy", policy);
+  for (const [name, value] of Object.entries(pageSecurityHeaders({ contentSecurityPolicy: policy, secure: secureOrigin() }))) response.headers.set(name, value);
   response.headers.set("x-request-id", requestId);
   response.headers.set("x-served-by", instanceId());
-  // Behind https (NEXTAUTH_URL), browsers must never come back over plain http.
-  if (secureOrigin()) response.headers.set("strict-transport-security", HSTS);
   return response;
 }
 

@@ -19,7 +19,7 @@ export async function ensureBucket(): Promise<void> {
   await applyBucketSetup(bucketTargetFromEnv());
 }
 
-export const benchUser = (name: string) => userIdFor(getEnv().AUTH_USER_ID_KEY, "bench", `${name}-${process.pid}`);
+export const benchUser = (name: string) => userIdFor(getEnv().AUTH_USER_ID_KEY, { provider: "bench", issuer: "urn:avatar-relay:bench", subject: `${name}-${process.pid}` });
 
 export function inputSpec(id: string): InputSpec {
   const spec = INPUTS.find((input) => input.id === id);

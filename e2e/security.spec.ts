@@ -297,3 +297,14 @@ test("the stable avatar URL is public but reveals nothing for an unknown user", 
   expect(APP_ORIGIN).toContain("127.0.0.1");
   await anonymous.dispose();
 });
+
+test("the image optimizer is off: nobody can make the server resize a picture (sharp work and a disk-cache entry per URL)", async () => {
+  const anonymous = await ApiUser.anonymous(APP_ORIGIN);
+  for (const url of ["/avatars/0123456789abcdef01234567/512", "/icon.svg"]) {
+    const response = await anonymous.get(`/_next/image?url=${encodeURIComponent(url)}&w=3840&q=75`, { maxRedirects: 0 });
+    expect(response.status(), url).toBeGreaterThanOrEqual(400);
+    expect(response.status(), url).toBeLessThan(500);
+    expect(response.headers()["content-type"] ?? "", url).not.toMatch(/^image\//);
+  }
+  await anonymous.dispose();
+});

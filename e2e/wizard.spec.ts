@@ -237,6 +237,8 @@ test("the sign-in page is accessible and carries the security headers", async ({
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["permissions-policy"]).toBe("camera=(self), microphone=(), geolocation=(), payment=(), usb=()");
+  expect(headers["cross-origin-opener-policy"]).toBe("same-origin");
   expect(headers["x-served-by"]).toBe("e2e-1");
   expect(headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
 });

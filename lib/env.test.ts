@@ -120,4 +120,14 @@ describe("parseEnv in production", () => {
     expect(() => parseEnv({ ...production, ...oidc, AUTH_OIDC_SECRET: undefined })).toThrow(/AUTH_OIDC_SECRET \(not set\): set AUTH_OIDC_ISSUER/);
     expect(() => parseEnv({ ...production, ...oidc, AUTH_OIDC_ISSUER: "sso" })).toThrow(/AUTH_OIDC_ISSUER: must be the provider's issuer URL/);
   });
+
+  it("refuses a plain-http issuer in production, naming the variable; loopback http stays allowed (the sign-in tiers' provider)", () => {
+    const oidc = { AUTH_OIDC_ID: "avatar-relay", AUTH_OIDC_SECRET: "s" };
+    expect(() => parseEnv({ ...production, ...oidc, AUTH_OIDC_ISSUER: "http://sso.example.com/realms/main" })).toThrow(/AUTH_OIDC_ISSUER: must be an https:\/\/ URL in production/);
+    expect(() => parseEnv({ ...production, ...oidc, AUTH_OIDC_ISSUER: "ftp://sso.example.com" })).toThrow(/AUTH_OIDC_ISSUER: must be an https:\/\/ URL/);
+    for (const issuer of ["http://127.0.0.1:4610", "http://localhost:8080/realms/dev", "http://[::1]:4610"]) {
+      expect(parseEnv({ ...production, ...oidc, AUTH_OIDC_ISSUER: issuer }).AUTH_OIDC_ISSUER).toBe(issuer);
+    }
+    expect(parseEnv({ ...production, ...oidc, NODE_ENV: "development", AUTH_OIDC_ISSUER: "http://keycloak:8080/realms/dev" }).AUTH_OIDC_ISSUER).toBe("http://keycloak:8080/realms/dev");
+  });
 });

@@ -22,7 +22,7 @@ const envObject = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -base64 32`)"),
-  /** Keys user ids (HMAC of provider + account id). Never change it: every user's data is filed under its ids. */
+  /** Keys user ids (HMAC of provider + issuer + account id). Never change it: every user's data is filed under its ids. */
   AUTH_USER_ID_KEY: optionalString,
   NEXTAUTH_URL: z.url("must be the app's public URL, e.g. https://avatars.example.com").optional(),
   AUTH_DEV_LOGIN: booleanString.optional(),
@@ -103,8 +103,23 @@ const envSchema = envObject.superRefine((env, ctx) => {
     const missing = (["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"] as const).find((_, i) => !oidc[i])!;
     ctx.addIssue({ code: "custom", path: [missing], message: "set AUTH_OIDC_ISSUER, AUTH_OIDC_ID and AUTH_OIDC_SECRET together, or none of them" });
   }
+  if (env.AUTH_OIDC_ISSUER && URL.canParse(env.AUTH_OIDC_ISSUER)) checkIssuer(env.AUTH_OIDC_ISSUER, env.NODE_ENV === "production", ctx);
   if (env.NODE_ENV === "production") refuseUnsafeProductionSettings(env, ctx);
 });
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The provider's keys and tokens come from its issuer URL: over plain http anyone on the way could
+ * swap them and sign in as anyone. In production only https, or http to this machine (loopback:
+ * nothing crosses a network; the sign-in test tiers run their provider so).
+ */
+function checkIssuer(issuer: string, production: boolean, ctx: z.RefinementCtx): void {
+  const url = new URL(issuer);
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+  if (url.protocol === "https:" || (url.protocol === "http:" && (loopback || !production))) return;
+  ctx.addIssue({ code: "custom", path: ["AUTH_OIDC_ISSUER"], message: "must be an https:// URL in production (plain http only to a loopback address such as 127.0.0.1)" });
+}
 
 type ParsedEnv = z.infer<typeof envSchema>;
 

@@ -9,5 +9,8 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
+    /** The provider and issuer that vouched for uid (lib/auth/session-token.ts). */
+    provider?: string;
+    issuer?: string;
   }
 }

@@ -33,13 +33,14 @@ async function refusal(id: string, env: Record<string, string>): Promise<{ code:
 
 const without = (env: Record<string, string>, name: string) => Object.fromEntries(Object.entries(env).filter(([key]) => key !== name));
 
-test("a production start refuses the committed development secret and key, short secrets and a missing NEXTAUTH_URL, naming the variable", async () => {
+test("a production start refuses the committed development secret and key, short secrets, a missing NEXTAUTH_URL and a plain-http issuer, naming the variable", async () => {
   test.setTimeout(150_000);
   const cases: { name: string; env: Record<string, string>; says: RegExp }[] = [
     { name: "dev-secret", env: { ...baseEnv(), AUTH_SECRET: DEVELOPMENT_SECRETS.AUTH_SECRET }, says: /AUTH_SECRET: is the development value committed to the repository/ },
     { name: "dev-user-id-key", env: { ...baseEnv(), AUTH_USER_ID_KEY: DEVELOPMENT_SECRETS.AUTH_USER_ID_KEY }, says: /AUTH_USER_ID_KEY: is the development value/ },
     { name: "short-secret", env: { ...baseEnv(), AUTH_SECRET: "only-twenty-bytes-xx" }, says: /AUTH_SECRET: must be at least 32 bytes in production/ },
     { name: "no-nextauth-url", env: without(baseEnv(), "NEXTAUTH_URL"), says: /NEXTAUTH_URL \(not set\): must be set in production/ },
+    { name: "http-issuer", env: { ...baseEnv(), AUTH_OIDC_ISSUER: "http://sso.example.com/realms/main" }, says: /AUTH_OIDC_ISSUER: must be an https:\/\/ URL in production/ },
   ];
   const seen: string[] = [];
   for (const { name, env, says } of cases) {

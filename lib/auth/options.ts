@@ -6,9 +6,10 @@ import { rememberDisplayName } from "@/lib/avatars/profile";
 import { getEnv } from "@/lib/env";
 import { errorFields, log } from "@/lib/log";
 
-import { providersFor, summarize, type ProviderSummary } from "./providers";
+import { issuersFor, providersFor, summarize, type ProviderSummary } from "./providers";
 import { safeRedirectPath } from "./redirect";
-import { userIdFor } from "./user-id";
+import { sessionClaimsFor, sessionUserId } from "./session-token";
+import { userIdFor, type Identity } from "./user-id";
 
 export { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, type ProviderSummary } from "./providers";
 
@@ -34,6 +35,12 @@ let cached: NextAuthOptions | undefined;
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
   const env = getEnv();
+  const issuers = issuersFor(env);
+  const identityOf = (account: { provider: string; providerAccountId: string }): Identity => {
+    const issuer = issuers.get(account.provider);
+    if (!issuer) throw new Error(`a sign-in through "${account.provider}", which this configuration does not switch on`);
+    return { provider: account.provider, issuer, subject: account.providerAccountId };
+  };
   cached = {
     secret: env.AUTH_SECRET,
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
@@ -41,12 +48,14 @@ export function getAuthOptions(): NextAuthOptions {
     providers: providersFor(env),
     callbacks: {
       jwt({ token, account }) {
-        if (account) token.uid = userIdFor(env.AUTH_USER_ID_KEY, account.provider, account.providerAccountId);
-        return token;
+        if (!account) return token;
+        const identity = identityOf(account);
+        return { ...token, ...sessionClaimsFor(userIdFor(env.AUTH_USER_ID_KEY, identity), identity) };
       },
+      // A session whose provider was switched off since names nobody: currentUser() sees no user.
       session({ session, token }) {
-        if (session.user && typeof token.uid === "string") session.user.id = token.uid;
-        return session;
+        const id = sessionUserId(token, issuers);
+        return id ? { ...session, user: { ...session.user, id } } : { expires: session.expires };
       },
       redirect({ url, baseUrl }) {
         return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
@@ -57,7 +66,7 @@ export function getAuthOptions(): NextAuthOptions {
       // did not take them: the default is the identicon until the next sign-in.
       async signIn({ user, account }) {
         if (!account) return;
-        const userId = userIdFor(env.AUTH_USER_ID_KEY, account.provider, account.providerAccountId);
+        const userId = userIdFor(env.AUTH_USER_ID_KEY, identityOf(account));
         await rememberDisplayName(userId, user.name ?? user.email).catch((error: unknown) =>
           log("warn", "the display name's initials were not stored; the default avatar is the identicon", { ...errorFields(error) }),
         );

@@ -15,6 +15,11 @@ export const OIDC_PROVIDER_ID = "oidc";
 
 export type ProviderSummary = { id: string; name: string };
 
+/** GitHub and Google each have one issuer; the development sign-in vouches only for this deployment. */
+const FIXED_ISSUERS = { github: "https://github.com", google: "https://accounts.google.com", [DEV_PROVIDER_ID]: "urn:avatar-relay:development-sign-in" } as const;
+
+const normalizeIssuer = (issuer: string) => issuer.replace(/\/+$/, "");
+
 type OidcProfile = { sub: string; name?: string; preferred_username?: string; email?: string };
 
 /**
@@ -26,7 +31,7 @@ type OidcProfile = { sub: string; name?: string; preferred_username?: string; em
  * client checks against the ID token's.
  */
 export function oidcProvider(options: { issuer: string; clientId: string; clientSecret: string; name: string }): OAuthConfig<OidcProfile> {
-  const issuer = options.issuer.replace(/\/+$/, "");
+  const issuer = normalizeIssuer(options.issuer);
   return {
     id: OIDC_PROVIDER_ID,
     name: options.name,
@@ -82,6 +87,20 @@ export function providersFor(env: Env): Provider[] {
     );
   }
   return providers;
+}
+
+/**
+ * The issuer of each provider this configuration switches on, by provider id: what user ids are
+ * bound to (lib/auth/user-id.ts) and what a session must still name to count (lib/auth/session-token.ts).
+ * For OIDC, the configured issuer: openid-client checks every ID token's `iss` against it.
+ */
+export function issuersFor(env: Env): ReadonlyMap<string, string> {
+  const issuers = new Map<string, string>();
+  if (env.AUTH_OIDC_ISSUER && env.AUTH_OIDC_ID && env.AUTH_OIDC_SECRET) issuers.set(OIDC_PROVIDER_ID, normalizeIssuer(env.AUTH_OIDC_ISSUER));
+  if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) issuers.set("github", FIXED_ISSUERS.github);
+  if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) issuers.set("google", FIXED_ISSUERS.google);
+  if (env.AUTH_DEV_LOGIN) issuers.set(DEV_PROVIDER_ID, FIXED_ISSUERS[DEV_PROVIDER_ID]);
+  return issuers;
 }
 
 /** Id and label as next-auth will use them: options given to a built-in provider override its defaults. */

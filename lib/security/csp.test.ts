@@ -33,6 +33,17 @@ describe("s3BrowserOrigins", () => {
       "https://b.acc.r2.cloudflarestorage.com",
       "https://acc.r2.cloudflarestorage.com",
     ]);
-    expect(s3BrowserOrigins({ bucket: "b", region: "eu-west-1", forcePathStyle: false })[0]).toBe("https://b.s3.eu-west-1.amazonaws.com");
+  });
+  it("names only the bucket on AWS, never the shared regional endpoint every bucket answers on", () => {
+    expect(s3BrowserOrigins({ bucket: "b", region: "eu-west-1", forcePathStyle: false })).toEqual(["https://b.s3.eu-west-1.amazonaws.com"]);
+    // Path-style (asked for, or a dotted name): the bucket's path, exactly (the POST) and below it (the pictures).
+    expect(s3BrowserOrigins({ bucket: "my.b", region: "eu-west-1", forcePathStyle: false })).toEqual([
+      "https://s3.eu-west-1.amazonaws.com/my.b",
+      "https://s3.eu-west-1.amazonaws.com/my.b/",
+    ]);
+    expect(s3BrowserOrigins({ bucket: "b", region: "eu-west-1", forcePathStyle: true })).toEqual([
+      "https://s3.eu-west-1.amazonaws.com/b",
+      "https://s3.eu-west-1.amazonaws.com/b/",
+    ]);
   });
 });

@@ -29,7 +29,13 @@ export function contentSecurityPolicy(input: { nonce: string; s3Origins: string[
   return directives.join("; ");
 }
 
-/** The origins a browser talks to for this S3 configuration (path-style or virtual-hosted). */
+/**
+ * The sources a browser talks to for this S3 configuration. On AWS, the bucket's own host (or, when
+ * the SDK addresses it path-style, the bucket's path): the shared regional endpoint would let a page
+ * reach every other bucket in the region.
+ */
 export function s3BrowserOrigins(address: BucketAddress): string[] {
-  return [...new Set([new URL(bucketUrl(address)).origin, endpointOrigin(address)])];
+  const url = bucketUrl(address);
+  if (!address.endpoint) return new URL(url).pathname === "/" ? [new URL(url).origin] : [url, `${url}/`];
+  return [...new Set([new URL(url).origin, endpointOrigin(address)])];
 }

@@ -21,4 +21,9 @@ describe("bucket URLs", () => {
     expect(bucketUrl(address)).toBe("https://avatars.s3.eu-west-1.amazonaws.com");
     expect(endpointOrigin(address)).toBe("https://s3.eu-west-1.amazonaws.com");
   });
+
+  it("AWS path-style, as the SDK sends it, when asked to or when the name has dots", () => {
+    expect(bucketUrl({ bucket: "avatars", region: "eu-west-1", forcePathStyle: true })).toBe("https://s3.eu-west-1.amazonaws.com/avatars");
+    expect(bucketUrl({ bucket: "my.avatars", region: "eu-west-1", forcePathStyle: false })).toBe("https://s3.eu-west-1.amazonaws.com/my.avatars");
+  });
 });

@@ -6,7 +6,11 @@ export type BucketAddress = { bucket: string; region: string; endpoint?: string;
 
 /** The bucket's URL: `<endpoint>/<bucket>` path-style, `<bucket>.<endpoint host>` virtual-hosted, AWS's own without an endpoint. */
 export function bucketUrl(address: BucketAddress): string {
-  if (!address.endpoint) return `https://${address.bucket}.s3.${address.region}.amazonaws.com`;
+  if (!address.endpoint) {
+    // As the SDK addresses AWS: a dotted name cannot be a host under AWS's wildcard certificate.
+    if (address.forcePathStyle || address.bucket.includes(".")) return `https://s3.${address.region}.amazonaws.com/${address.bucket}`;
+    return `https://${address.bucket}.s3.${address.region}.amazonaws.com`;
+  }
   const base = address.endpoint.replace(/\/+$/, "");
   if (address.forcePathStyle) return `${base}/${address.bucket}`;
   const url = new URL(base);

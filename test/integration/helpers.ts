@@ -10,7 +10,7 @@ export async function ensureBucket(): Promise<void> {
 let counter = 0;
 export function newTestUser(): string {
   counter += 1;
-  return userIdFor(getEnv().AUTH_USER_ID_KEY, "test", `${process.pid}-${Date.now()}-${counter}`);
+  return userIdFor(getEnv().AUTH_USER_ID_KEY, { provider: "test", issuer: "urn:avatar-relay:test", subject: `${process.pid}-${Date.now()}-${counter}` });
 }
 
 export { sendToS3 };

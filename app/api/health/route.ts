@@ -1,11 +1,11 @@
 import { NextResponse } from "next/server";
 
+import { checkBucketHealth } from "@/lib/health/bucket-health";
 import { route } from "@/lib/http/handler";
 import { instanceId } from "@/lib/log";
-import { checkBucketReachable } from "@/lib/storage/objects";
 
-/** For load balancers: 200 when this instance can reach S3, 503 when it cannot. */
+/** For load balancers: 200 when this instance can reach S3, 503 when it cannot (a probe at most a second old). */
 export const GET = route(async () => {
-  await checkBucketReachable();
+  await checkBucketHealth();
   return NextResponse.json({ status: "ok", instance: instanceId() });
 });
