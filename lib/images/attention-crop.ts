@@ -11,7 +11,7 @@ import { ANALYSIS_SIDE, squareFromAttention } from "./suggested-crop";
  * strategy (luminance frequency, saturation, skin tones) picks. Run on the pixels of the preview
  * the finish step has just made (upright, ≤ 1600 px; not decoded again from its WebP), shrunk so
  * that its short side is ANALYSIS_SIDE: a few ms, whatever the original's size. smartcrop-sharp was measured too and
- * put fewer of the generated subjects inside its square (24 of 32 against 32 of 32; README).
+ * put fewer of the generated subjects inside its square (24 of 32 against 32 of 32; docs/product.md).
  * In the preview's pixels.
  */
 export async function attentionSquare(preview: RawPixels): Promise<Rect> {
