@@ -11,8 +11,9 @@ import { StepFeedback } from "@/components/step-feedback";
 import { UploadProgress, type BackgroundUploadState } from "@/components/upload-progress";
 import { useCropStart } from "@/components/use-crop-start";
 import { useElementSize } from "@/components/use-element-size";
-import type { CropResult, ReadyUpload } from "@/lib/avatars/api-types";
-import { apiFetch, problemOf, type StepProblem } from "@/lib/client/api";
+import type { ReadyUpload } from "@/lib/avatars/api-types";
+import { problemOf, type StepProblem } from "@/lib/client/api";
+import { wizardApi } from "@/lib/client/wizard-api";
 import { cropProblem, isQuarterTurn, scaleCropToOriginal, type QuarterTurn, type Size } from "@/lib/images/crop-geometry";
 import { squareInView } from "@/lib/images/cropper-view";
 import { CROP_MAX_ZOOM } from "@/lib/images/formats";
@@ -96,10 +97,7 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
       return;
     }
     try {
-      const result = await apiFetch<CropResult>(`/api/uploads/${uploadId}/crop`, {
-        method: "POST",
-        body: { ...rect, rotation },
-      });
+      const result = await wizardApi.crop(uploadId, { ...rect, rotation });
       router.push(`/avatar/new/${uploadId}/${result.cropId}`);
     } catch (caught) {
       setError(problemOf(caught, "Cropping failed. Please try again."));

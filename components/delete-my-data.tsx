@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-import type { DeletedData } from "@/lib/avatars/api-types";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError } from "@/lib/client/api";
+import { wizardApi } from "@/lib/client/wizard-api";
 
 /**
  * "Delete my data": one button, then a confirmation that says exactly what goes. Afterwards the
@@ -21,7 +21,7 @@ export function DeleteMyData() {
     setPending(true);
     setError(undefined);
     try {
-      await apiFetch<DeletedData>("/api/me/data", { method: "DELETE" });
+      await wizardApi.deleteMyData();
       router.replace("/avatar/history?deleted=1");
       router.refresh(); // the header shows the current avatar, which is gone
       setConfirming(false);

@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
-import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
+import { ApiError, isAbortError } from "@/lib/client/api";
+import { wizardApi } from "@/lib/client/wizard-api";
 
 /** Shown when a reload lands between "uploaded to S3" and "checked": runs the check, then shows the crop step. */
 export function FinishUpload({ uploadId }: { uploadId: string }) {
@@ -13,7 +14,8 @@ export function FinishUpload({ uploadId }: { uploadId: string }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch(`/api/uploads/${uploadId}/finish`, { method: "POST", signal: controller.signal })
+    wizardApi
+      .finishUpload(uploadId, { signal: controller.signal })
       .then(() => router.refresh())
       .catch((caught: unknown) => {
         if (isAbortError(caught)) return;

@@ -6,7 +6,8 @@ import { useState } from "react";
 import type { AvatarPage } from "@/lib/avatars/api-types";
 import { placeholderStyle } from "@/lib/avatars/placeholder";
 import { renditionSrcSet } from "@/lib/avatars/sizes";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError } from "@/lib/client/api";
+import { wizardApi } from "@/lib/client/wizard-api";
 
 export function HistoryList({ initial }: { initial: AvatarPage }) {
   const router = useRouter();
@@ -20,11 +21,11 @@ export function HistoryList({ initial }: { initial: AvatarPage }) {
     setMessage(undefined);
     try {
       if (action === "select") {
-        await apiFetch(`/api/avatars/${avatarId}/select`, { method: "POST" });
+        await wizardApi.selectAvatar(avatarId);
         setItems((list) => list.map((item) => ({ ...item, current: item.avatarId === avatarId })));
         setMessage({ kind: "status", text: "This is now your avatar." });
       } else {
-        await apiFetch(`/api/avatars/${avatarId}`, { method: "DELETE" });
+        await wizardApi.deleteAvatar(avatarId);
         setItems((list) => list.filter((item) => item.avatarId !== avatarId));
         setMessage({ kind: "status", text: "Avatar deleted." });
       }
@@ -40,7 +41,7 @@ export function HistoryList({ initial }: { initial: AvatarPage }) {
     if (!cursor) return;
     setBusy("more");
     try {
-      const page = await apiFetch<AvatarPage>(`/api/avatars?cursor=${encodeURIComponent(cursor)}`);
+      const page = await wizardApi.listAvatars({ cursor });
       setItems((list) => [...list, ...page.items]);
       setCursor(page.nextCursor);
     } catch (caught) {

@@ -6,8 +6,9 @@ import { useState } from "react";
 
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
-import type { AvatarView } from "@/lib/avatars/api-types";
-import { apiFetch, problemOf, type StepProblem } from "@/lib/client/api";
+
+import { problemOf, type StepProblem } from "@/lib/client/api";
+import { wizardApi } from "@/lib/client/wizard-api";
 
 type Props = { uploadId: string; cropId: string; cropUrl: string };
 
@@ -21,7 +22,7 @@ export function SaveStep({ uploadId, cropId, cropUrl }: Props) {
     setPending(true);
     setError(undefined);
     try {
-      const avatar = await apiFetch<AvatarView>(`/api/uploads/${uploadId}/save`, { method: "POST", body: { cropId } });
+      const avatar = await wizardApi.save(uploadId, cropId);
       router.push(`/avatar/history?saved=${avatar.avatarId}`);
       router.refresh();
     } catch (caught) {

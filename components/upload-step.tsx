@@ -9,7 +9,8 @@ import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
 import { WizardSteps } from "@/components/wizard-steps";
 import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
-import { ApiError, apiFetch, isAbortError } from "@/lib/client/api";
+import { ApiError, isAbortError } from "@/lib/client/api";
+import { wizardApi } from "@/lib/client/wizard-api";
 import { prepareUpload, startShrinkWorker, type PreparedUpload, type ShrinkWorker } from "@/lib/client/shrink-image";
 import { pickerMaxBytes } from "@/lib/client/shrink-plan";
 import { UploadError, uploadToS3 } from "@/lib/client/upload-to-s3";
@@ -115,7 +116,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
             onProgress: ({ sent, total }) => show({ stage: "uploading", name: file.name, sent, total }),
           });
           show({ stage: "checking" });
-          const ready = await apiFetch<ReadyUpload>(`/api/uploads/${started.uploadId}/finish`, { method: "POST", signal: controller.signal });
+          const ready = await wizardApi.finishUpload(started.uploadId, { signal: controller.signal });
           // The crop step maps onto the server's `displayed` whatever the browser thought; a
           // difference means the two decoders disagree about the file (worth knowing, not fatal).
           if (ready.displayed.width !== size.width || ready.displayed.height !== size.height) {
@@ -177,11 +178,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
       setPhase({ name: "uploading", file, sent: 0, total: file.size });
       let handedOver = false;
       try {
-        const started = await apiFetch<StartedUpload>("/api/uploads", {
-          method: "POST",
-          body: { contentType: file.type, size: file.size, name: file.name },
-          signal: controller.signal,
-        });
+        const started = await wizardApi.startUpload({ contentType: file.type, size: file.size, name: file.name }, { signal: controller.signal });
         if (earlyCrop && prepared.kind !== "opaque") {
           handedOver = true; // the controller now belongs to the background upload
           return cropWhileUploading(started, prepared, controller);
@@ -192,7 +189,7 @@ export function UploadStep({ maxBytes, clientResize, earlyCrop }: Props) {
           onProgress: ({ sent, total }) => setPhase({ name: "uploading", file, sent, total }),
         });
         setPhase({ name: "checking", file });
-        await apiFetch(`/api/uploads/${started.uploadId}/finish`, { method: "POST", signal: controller.signal });
+        await wizardApi.finishUpload(started.uploadId, { signal: controller.signal });
         setPhase({ name: "done" });
         router.push(`/avatar/new/${started.uploadId}`);
       } catch (caught) {

@@ -98,7 +98,7 @@ function errorFrom(status: number, text: string): ApiError {
   return new ApiError(message, status, typeof error?.code === "string" ? error.code : "unknown", requestId);
 }
 
-type ApiInit = {
+export type ApiInit = {
   method?: string;
   body?: unknown;
   signal?: AbortSignal;
