@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+
+import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
+
+import { ApiError } from "./api";
+import type { PreparedUpload } from "./shrink-image";
+import { uploadPicture, type UploadDeps, type UploadEvents, type UploadSettings } from "./upload-flow";
+
+const SETTINGS: UploadSettings = { maxBytes: 1000, clientResize: true, earlyCrop: true };
+const STARTED: StartedUpload = { uploadId: "u".repeat(32), upload: { method: "put", url: "http://s3.test/k", headers: {}, expiresAt: "2026-12-07T00:05:00.000Z" }, maxBytes: 1000 };
+const READY: ReadyUpload = { uploadId: STARTED.uploadId, status: "ready", displayed: { width: 40, height: 30 }, format: "jpeg", bytes: 100, preview: { url: "http://s3.test/p", width: 40, height: 30 } };
+const picture = (bytes = 100, type = "image/jpeg") => new File([new Uint8Array(bytes)], "me.jpg", { type });
+
+/** Runs the flow with stand-ins for the network, recording every event in order. */
+async function run(file: File, options: { settings?: Partial<UploadSettings>; prepared?: (file: File) => PreparedUpload; send?: UploadDeps["send"]; finish?: () => Promise<ReadyUpload>; abort?: AbortController } = {}) {
+  const log: string[] = [];
+  let background: Promise<ReadyUpload | null> | undefined;
+  const controller = options.abort ?? new AbortController();
+  const deps: UploadDeps = {
+    api: {
+      startUpload: async (input) => (log.push(`start ${input.contentType} ${input.size}`), STARTED),
+      finishUpload: async () => (log.push("finish"), options.finish ? options.finish() : READY),
+    },
+    prepare: options.prepared && (async (f) => options.prepared!(f)),
+    send: options.send ?? (async (_upload, f, { onProgress }) => (onProgress({ sent: f.size, total: f.size }), undefined)),
+  };
+  const events: UploadEvents = {
+    preparing: () => log.push("preparing"),
+    uploading: (_f, p) => log.push(`uploading ${p.sent}/${p.total}`),
+    checking: () => log.push("checking"),
+    ready: (id) => log.push(`ready ${id === STARTED.uploadId}`),
+    cropWhileUploading: (_s, prepared, checked) => (log.push(`crop step ${prepared.kind}`), (background = checked)),
+    backgroundProgress: (_f, p) => log.push(`background ${p.sent}/${p.total}`),
+    backgroundChecking: () => log.push("background checking"),
+    refused: (message) => log.push(`refused: ${message}`),
+  };
+  await uploadPicture(file, { ...SETTINGS, ...options.settings }, deps, events, controller.signal);
+  const checked = background ? await background : undefined;
+  return { log, checked };
+}
+
+const decoded = (f: File): PreparedUpload => ({ kind: "original", file: f, size: { width: 40, height: 30 } });
+
+describe("uploadPicture", () => {
+  it("refuses what is not a picture, is empty or over the limit before anything is sent", async () => {
+    expect((await run(picture(10, "text/html"))).log).toEqual([expect.stringMatching(/^refused: "me.jpg" is not a supported picture/)]);
+    expect((await run(picture(0))).log).toEqual(['refused: "me.jpg" is empty.']);
+    expect((await run(picture(6000))).log).toEqual([expect.stringMatching(/^refused: "me.jpg" .*(large|limit)/i)]);
+  });
+
+  it("without the early crop step: uploads, checks, then the crop page", async () => {
+    const { log } = await run(picture(), { settings: { earlyCrop: false }, prepared: decoded });
+    expect(log).toEqual(["preparing", "uploading 0/100", "start image/jpeg 100", "uploading 100/100", "checking", "finish", "ready true"]);
+  });
+
+  it("with it: the crop step takes over at once, and the file uploads and is checked behind it", async () => {
+    const { log, checked } = await run(picture(), { prepared: decoded });
+    expect(log).toEqual(["preparing", "uploading 0/100", "start image/jpeg 100", "crop step original", "background 100/100", "background checking", "finish"]);
+    expect(checked).toEqual(READY);
+  });
+
+  it("a picture the browser cannot decode takes the flow without the early crop step", async () => {
+    const { log } = await run(picture(), { prepared: (f) => ({ kind: "opaque", file: f, reason: "no decoder" }) });
+    expect(log.at(-1)).toBe("ready true");
+    expect(log).not.toContain("crop step original");
+  });
+
+  it("a check that fails behind the crop step goes back with the server's sentence", async () => {
+    const { log, checked } = await run(picture(), { prepared: decoded, finish: async () => Promise.reject(new ApiError("That file is not a picture we can read.", 422, "not_an_image")) });
+    expect(log.at(-1)).toBe("refused: That file is not a picture we can read.");
+    expect(checked).toBeNull();
+  });
+
+  it("says nothing when the user left the crop step (aborted) while it uploaded", async () => {
+    const abort = new AbortController();
+    const send: UploadDeps["send"] = (_u, _f, { signal }) =>
+      new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(new DOMException("Aborted", "AbortError"))));
+    const running = run(picture(), { prepared: decoded, send, abort });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    const { log, checked } = await running;
+    expect(log.some((line) => line.startsWith("refused"))).toBe(false);
+    expect(checked).toBeNull();
+  });
+
+  it("a cancelled upload without the early crop step says so", async () => {
+    const abort = new AbortController();
+    const send: UploadDeps["send"] = (_u, _f, { signal }) =>
+      new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(new DOMException("Aborted", "AbortError"))));
+    const running = run(picture(), { settings: { earlyCrop: false }, send, abort });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    expect((await running).log.at(-1)).toBe("refused: Upload cancelled.");
+  });
+
+  it("the limit applies to what is uploaded: a copy still over it is refused", async () => {
+    const { log } = await run(picture(3000), { prepared: (f) => ({ kind: "original", file: f, size: { width: 40, height: 30 } }) });
+    expect(log).toEqual(["preparing", expect.stringMatching(/^refused: "me.jpg" /)]);
+  });
+});
