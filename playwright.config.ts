@@ -25,6 +25,9 @@ const chromiumArgs = [
 const CAMERA_SPEC = "**/camera.spec.ts";
 const CAMERA_DENIED_SPEC = "**/camera-denied.spec.ts";
 
+/** Chromium's launch options for a project or a spec that adds flags of its own (e2e/oidc/preview.spec.ts). */
+export const chromiumLaunchOptions = (extraArgs: string[] = []) => ({ executablePath, args: [...chromiumArgs, ...extraArgs] });
+
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",

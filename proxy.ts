@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { getEnv } from "@/lib/env";
+import { appOrigin, isSecureOrigin } from "@/lib/http/app-origin";
 import { requestIdFrom } from "@/lib/http/request-id";
 import { instanceId } from "@/lib/log";
 import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
@@ -10,7 +11,8 @@ import { pageSecurityHeaders } from "@/lib/security/headers";
  * Runs before every page, route handler and public/ file: gives the request an id (kept when a
  * proxy in front already set a sane one), names the instance that answered (x-served-by), and sets
  * the page's Content-Security-Policy with a fresh nonce, which Next.js reads from the request
- * header, the Permissions-Policy and Cross-Origin-Opener-Policy, and HSTS when the app's URL is https.
+ * header, the Permissions-Policy and Cross-Origin-Opener-Policy, and HSTS when the app's origin
+ * (lib/http/app-origin.ts) is https.
  *
  * Not for the JSON API that route() wraps (lib/http/handler.ts sets the same headers there): for
  * every request the proxy sees, Next reads the whole request body off the socket and buffers it
@@ -30,7 +32,13 @@ function origins() {
   return cachedOrigins;
 }
 
-const secureOrigin = () => getEnv().NEXTAUTH_URL?.startsWith("https://") ?? false;
+function secureOrigin(request: NextRequest): boolean {
+  try {
+    return isSecureOrigin(appOrigin(request.headers));
+  } catch {
+    return false; // a request naming no valid host gets no HSTS; the page or route refuses it
+  }
+}
 
 export function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get("x-request-id"));
@@ -44,7 +52,7 @@ export function proxy(request: NextRequest) {
   headers.set("content-security-policy", policy);
 
   const response = NextResponse.next({ request: { headers } });
-  for (const [name, value] of Object.entries(pageSecurityHeaders({ contentSecurityPolicy: policy, secure: secureOrigin() }))) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(pageSecurityHeaders({ contentSecurityPolicy: policy, secure: secureOrigin(request) }))) response.headers.set(name, value);
   response.headers.set("x-request-id", requestId);
   response.headers.set("x-served-by", instanceId());
   return response;

@@ -41,6 +41,17 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          // Vercel's own builder on a copy of the project, then assertions on .vercel/output.
+          name: "vercel",
+          include: ["test/vercel/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/vercel/global-setup.ts"],
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: "conformance",
           include: ["test/s3-conformance/**/*.test.ts"],
           environment: "node",

@@ -94,8 +94,21 @@ describe("parseEnv in production", () => {
     expect(parseEnv({ ...base, METRICS_TOKEN: "dev" }).METRICS_TOKEN).toBe("dev");
   });
 
-  it("refuses a missing NEXTAUTH_URL", () => {
+  it("refuses a missing NEXTAUTH_URL, except on Vercel, where each request names its origin", () => {
     expect(() => parseEnv({ ...production, NEXTAUTH_URL: undefined })).toThrow(/NEXTAUTH_URL \(not set\): must be set in production/);
+    expect(() => parseEnv({ ...production, NEXTAUTH_URL: undefined, VERCEL: "" })).toThrow(/NEXTAUTH_URL \(not set\)/);
+    const vercel = parseEnv({ ...production, NEXTAUTH_URL: undefined, VERCEL: "1", VERCEL_ENV: "preview" });
+    expect(vercel).toMatchObject({ VERCEL: true, CORS_ALLOWED_ORIGINS: [] });
+    expect(vercel.NEXTAUTH_URL).toBeUndefined();
+    expect(parseEnv(production).VERCEL).toBe(false);
+  });
+
+  it("takes CORS origins with one * in the host, as S3 CORS rules do, and nothing looser", () => {
+    const env = parseEnv({ ...base, CORS_ALLOWED_ORIGINS: "https://avatars.example.com, https://*-myteam.vercel.app, http://*.app.test:3000" });
+    expect(env.CORS_ALLOWED_ORIGINS).toEqual(["https://avatars.example.com", "https://*-myteam.vercel.app", "http://*.app.test:3000"]);
+    for (const bad of ["*", "https://*", "https://*.com", "https://*-a.*.vercel.app", "https://*.vercel.app/path", "https://a.vercel.app:*", "*://a.example", "ftp://*.example.com"]) {
+      expect(() => parseEnv({ ...base, CORS_ALLOWED_ORIGINS: bad }), bad).toThrow(/CORS_ALLOWED_ORIGINS: ".*" is not an origin/);
+    }
   });
 
   it("keeps the development values working outside production", () => {

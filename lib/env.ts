@@ -25,6 +25,8 @@ const envObject = z.object({
   /** Keys user ids (HMAC of provider + issuer + account id). Never change it: every user's data is filed under its ids. */
   AUTH_USER_ID_KEY: optionalString,
   NEXTAUTH_URL: z.url("must be the app's public URL, e.g. https://avatars.example.com").optional(),
+  /** Set by Vercel on every deployment; any value counts, as it does for next-auth (lib/http/app-origin.ts). */
+  VERCEL: z.string().optional().transform((value) => value !== undefined),
   AUTH_DEV_LOGIN: booleanString.optional(),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -138,7 +140,8 @@ const MIN_METRICS_TOKEN_CHARS = 32;
 const GENERATE = "generate one with `openssl rand -base64 32`";
 
 function refuseUnsafeProductionSettings(env: z.infer<typeof envObject>, ctx: z.RefinementCtx): void {
-  if (!env.NEXTAUTH_URL) {
+  // On Vercel the origin comes from each request (every preview has its own); nowhere else.
+  if (!env.NEXTAUTH_URL && !env.VERCEL) {
     ctx.addIssue({ code: "custom", path: ["NEXTAUTH_URL"], message: "must be set in production: the app's public URL, e.g. https://avatars.example.com" });
   }
   for (const name of ["AUTH_SECRET", "AUTH_USER_ID_KEY"] as const) {
@@ -162,7 +165,7 @@ export type Env = Omit<ParsedEnv, "AUTH_DEV_LOGIN" | "CORS_ALLOWED_ORIGINS" | "A
   AUTH_USER_ID_KEY: string;
   /** Development sign-in (no password): on in development and test, off in production unless AUTH_DEV_LOGIN=true. */
   AUTH_DEV_LOGIN: boolean;
-  /** Browser origins the bucket's CORS rules allow (defaults to NEXTAUTH_URL's origin). */
+  /** Browser origins the bucket's CORS rules allow (defaults to NEXTAUTH_URL's origin); each may hold one `*` in its host. */
   CORS_ALLOWED_ORIGINS: string[];
 };
 
@@ -188,8 +191,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     .map((origin) => origin.trim())
     .filter(Boolean);
   for (const origin of origins) {
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
-      throw new EnvError(`Invalid configuration:\n  CORS_ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+    if (!isCorsOrigin(origin)) {
+      throw new EnvError(`Invalid configuration:\n  CORS_ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com (or https://*-myteam.vercel.app: one * in the host)`);
     }
   }
   return {
@@ -198,6 +201,23 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     AUTH_USER_ID_KEY: env.AUTH_USER_ID_KEY ?? DEVELOPMENT_SECRETS.AUTH_USER_ID_KEY,
     CORS_ALLOWED_ORIGINS: origins,
   };
+}
+
+/**
+ * An origin as S3 CORS rules take it: scheme, host and port, with at most one `*` in the host
+ * (S3 allows one wildcard per AllowedOrigin), so every preview deployment's host can be allowed.
+ */
+export function isCorsOrigin(origin: string): boolean {
+  const wildcards = origin.split("*").length - 1;
+  if (wildcards > 1) return false;
+  const sample = origin.replace("*", "wildcard");
+  if (!URL.canParse(sample)) return false;
+  const url = new URL(sample);
+  if (url.origin !== sample || (url.protocol !== "https:" && url.protocol !== "http:")) return false;
+  if (wildcards === 0) return true;
+  // What follows the * must name a domain of its own ("-myteam.vercel.app"), so "https://*" or "https://*.com" do not allow every site.
+  const suffix = url.hostname.split("wildcard")[1] ?? "";
+  return url.hostname.includes("wildcard") && suffix.replace(/^[.-]/, "").includes(".");
 }
 
 let cached: Env | undefined;

@@ -2,9 +2,10 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { SignInForm } from "@/components/sign-in-form";
-import { appOrigin, DEV_PROVIDER_ID, enabledProviders } from "@/lib/auth/options";
+import { DEV_PROVIDER_ID, enabledProviders } from "@/lib/auth/options";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { currentUser } from "@/lib/auth/session";
+import { appOrigin } from "@/lib/http/app-origin";
 
 export const dynamic = "force-dynamic";
 
@@ -24,8 +25,7 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const requested = Array.isArray(params.callbackUrl) ? params.callbackUrl[0] : params.callbackUrl;
-  const host = (await headers()).get("host") ?? "localhost";
-  const callbackUrl = safeRedirectPath(requested, appOrigin(`http://${host}`));
+  const callbackUrl = safeRedirectPath(requested, appOrigin(await headers()));
   if (await currentUser()) redirect(callbackUrl);
   const errorCode = Array.isArray(params.error) ? params.error[0] : params.error;
   const error = errorCode ? (ERRORS[errorCode] ?? "Sign-in failed. Please try again.") : undefined;

@@ -11,3 +11,9 @@ export const S3_PORT = Number(process.env.E2E_OIDC_S3_PORT ?? 4592);
 export const OIDC_CLIENT = { id: "avatar-relay-e2e", secret: "oidc-e2e-client-secret-0123456789abcdef", name: "Test SSO" } as const;
 export const AUTH_SECRET = "e2e-oidc-only-secret-0123456789abcdef";
 export const AUTH_USER_ID_KEY = "e2e-oidc-only-user-id-key-0123456789abcdef";
+/** A Vercel preview deployment's branch URL, served by nginx on PREVIEW_PORT; Chromium resolves the name to 127.0.0.1. */
+export const PREVIEW_HOST = "avatar-relay-git-x-myteam.vercel.app";
+export const PREVIEW_PORT = LB_PORT + 20;
+export const PREVIEW_URL = `https://${PREVIEW_HOST}:${PREVIEW_PORT}`;
+/** The CORS origin `s3:setup` is given for every preview: one wildcard, as S3 CORS rules take it. */
+export const PREVIEW_CORS_ORIGIN = `https://*-myteam.vercel.app:${PREVIEW_PORT}`;

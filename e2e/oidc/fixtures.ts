@@ -4,7 +4,7 @@ import { Cluster } from "@/test/harness/cluster";
 import { OidcProvider } from "@/test/harness/oidc-provider";
 import { authorizationUrlOf, completeLoginAtProvider, signInThroughProvider } from "../support/oidc-sign-in";
 
-import { APP_URL, LB_PORT, OIDC_CLIENT, OIDC_PORT } from "./config";
+import { APP_URL, LB_PORT, OIDC_CLIENT, OIDC_PORT, PREVIEW_URL } from "./config";
 
 export { callbackFromProvider } from "../support/oidc-sign-in";
 
@@ -20,7 +20,8 @@ export const test = base.extend<{ app: Cluster; provider: OidcProvider }, { work
         port: OIDC_PORT,
         clientId: OIDC_CLIENT.id,
         clientSecret: OIDC_CLIENT.secret,
-        redirectUris: [`${APP_URL}/api/auth/callback/oidc`],
+        // The preview's too: an OIDC client may list several (preview.spec.ts).
+        redirectUris: [`${APP_URL}/api/auth/callback/oidc`, `${PREVIEW_URL}/api/auth/callback/oidc`],
       });
       await provider.start();
       await provide(provider);
@@ -73,4 +74,5 @@ export const signInWithProvider = (page: Page, login: string, returnTo = "/") =>
 export const completeProviderLogin = (page: Page, login: string) => completeLoginAtProvider(page, login, WHERE);
 export const authorizationUrl = (page: Page) => authorizationUrlOf(page, WHERE);
 
-const WHERE = { appOrigin: APP_URL, providerOrigin: `http://127.0.0.1:${OIDC_PORT}`, buttonName: `Sign in with ${OIDC_CLIENT.name}` };
+export const PROVIDER_ORIGIN = `http://127.0.0.1:${OIDC_PORT}`;
+const WHERE = { appOrigin: APP_URL, providerOrigin: PROVIDER_ORIGIN, buttonName: `Sign in with ${OIDC_CLIENT.name}` };

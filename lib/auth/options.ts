@@ -18,18 +18,12 @@ export function enabledProviders(): ProviderSummary[] {
   return summarize(getAuthOptions().providers);
 }
 
-/** The app's own origin (NEXTAUTH_URL), the only place a sign-in may send the user back to. */
-export function appOrigin(fallback: string): string {
-  const url = getEnv().NEXTAUTH_URL;
-  return url ? new URL(url).origin : fallback;
-}
-
 let cached: NextAuthOptions | undefined;
 
 /**
  * next-auth with JWT sessions: any instance that knows AUTH_SECRET verifies any session; no
- * session store. Cookies are Secure with __Secure-/__Host- names whenever NEXTAUTH_URL is https
- * (next-auth's useSecureCookies default). Errors of the OAuth flow (a tampered state, a replayed
+ * session store. Cookies are Secure with __Secure-/__Host- names whenever the app's origin is https
+ * (next-auth's useSecureCookies default; lib/http/app-origin.ts derives that origin as next-auth does). Errors of the OAuth flow (a tampered state, a replayed
  * code, the provider unreachable) come back to the sign-in page, which says what happened.
  */
 export function getAuthOptions(): NextAuthOptions {
@@ -57,6 +51,7 @@ export function getAuthOptions(): NextAuthOptions {
         const id = sessionUserId(token, issuers);
         return id ? { ...session, user: { ...session.user, id } } : { expires: session.expires };
       },
+      // baseUrl is next-auth's own origin for this request: what appOrigin() computes (app-origin.test.ts).
       redirect({ url, baseUrl }) {
         return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
       },

@@ -5,11 +5,11 @@ import type { z } from "zod";
 
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
-import { getEnv } from "@/lib/env";
 import { errorFields, instanceId, log } from "@/lib/log";
 import { HSTS } from "@/lib/security/headers";
 import { countRateLimited, observeRequest } from "@/lib/metrics/registry";
 
+import { appOrigin, isSecureOrigin } from "./app-origin";
 import { requestIdFrom } from "./request-id";
 import { routePattern } from "./route-pattern";
 
@@ -29,7 +29,7 @@ export const MAX_JSON_BYTES = 16 * 1024;
 
 /**
  * Cross-site requests that change state are refused. Browsers send Origin on every POST/DELETE;
- * it must name this host (as the client reached it, through any proxy).
+ * it must be the app's origin (lib/http/app-origin.ts, the one next-auth signs users in on).
  */
 function assertSameOrigin(request: NextRequest): void {
   if (SAFE_METHODS.has(request.method)) return;
@@ -39,14 +39,9 @@ function assertSameOrigin(request: NextRequest): void {
   }
   const origin = request.headers.get("origin");
   if (!origin) return; // not a browser (curl, server-to-server): the session cookie is still required
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  let originHost: string | undefined;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    originHost = undefined;
+  if (!URL.canParse(origin) || new URL(origin).origin !== appOrigin(request.headers)) {
+    throw new AppError("forbidden", "Cross-site requests are not allowed.");
   }
-  if (!host || originHost !== host) throw new AppError("forbidden", "Cross-site requests are not allowed.");
 }
 
 export function errorResponse(error: unknown, requestId: string, context: Record<string, unknown> = {}): NextResponse {
@@ -64,12 +59,20 @@ export function errorResponse(error: unknown, requestId: string, context: Record
  * Next buffers the whole request body of every request the proxy sees, before the handler runs),
  * so its responses name the request and the instance here, with HSTS behind https, and no-store.
  */
-function finish(response: Response, requestId: string): Response {
+function finish(response: Response, requestId: string, secure: boolean): Response {
   if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
   response.headers.set("x-request-id", requestId);
   response.headers.set("x-served-by", instanceId());
-  if (getEnv().NEXTAUTH_URL?.startsWith("https://")) response.headers.set("strict-transport-security", HSTS);
+  if (secure) response.headers.set("strict-transport-security", HSTS);
   return response;
+}
+
+function secureRequest(request: NextRequest): boolean {
+  try {
+    return isSecureOrigin(appOrigin(request.headers));
+  } catch {
+    return false; // no valid host: already answered 400 or 403
+  }
 }
 
 export function route<P extends RouteParams = Record<string, never>>(
@@ -95,7 +98,7 @@ export function route<P extends RouteParams = Record<string, never>>(
     } catch (error) {
       log("warn", "request not counted in the metrics", { requestId, ...where, ...errorFields(error) }); // the answer stands
     }
-    return finish(response, requestId);
+    return finish(response, requestId, secureRequest(request));
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { corsRules, lifecycleRules } from "./bucket-config";
+import { corsRules, lifecycleRules, sampleOrigin } from "./bucket-config";
 
 const shipped = (name: string) => JSON.parse(readFileSync(new URL(`../../infra/s3/${name}`, import.meta.url), "utf8")) as unknown;
 
@@ -19,6 +19,13 @@ describe("bucket configuration files", () => {
     const [rule] = corsRules(["https://a.example"]);
     expect(rule?.AllowedMethods.sort()).toEqual(["GET", "HEAD", "POST"]);
     expect(rule?.AllowedOrigins).toEqual(["https://a.example"]);
+  });
+
+  it("a wildcard origin goes into the rule as it is (S3 matches its one *), and s3:check preflights from a host it allows", () => {
+    const [rule] = corsRules(["https://avatars.example.com", "https://*-myteam.vercel.app"]);
+    expect(rule?.AllowedOrigins).toEqual(["https://avatars.example.com", "https://*-myteam.vercel.app"]);
+    expect(sampleOrigin("https://*-myteam.vercel.app")).toBe("https://s3-check-myteam.vercel.app");
+    expect(sampleOrigin("https://avatars.example.com")).toBe("https://avatars.example.com");
   });
 
   it("with S3_UPLOAD_METHOD=put, CORS lets browsers PUT uploads instead of POST", () => {

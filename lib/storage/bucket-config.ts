@@ -20,6 +20,14 @@ export function uploadHttpMethod(method: UploadMethod): "POST" | "PUT" {
   return method === "put" ? "PUT" : "POST";
 }
 
+/**
+ * A concrete origin a pattern with one `*` in its host allows (S3 CORS matches the wildcard against
+ * any characters): what s3:check sends a real preflight from. Origins without `*` stay as they are.
+ */
+export function sampleOrigin(origin: string): string {
+  return origin.replace("*", "s3-check");
+}
+
 /** The browser uploads (POST or PUT) and GETs previews/avatars directly; nothing else crosses origins. */
 export function corsRules(origins: string[], method: UploadMethod = "post"): CorsRule[] {
   return [

@@ -16,7 +16,7 @@ import {
 
 import { getEnv } from "@/lib/env";
 
-import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID, uploadHttpMethod } from "./bucket-config";
+import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID, sampleOrigin, uploadHttpMethod } from "./bucket-config";
 import { bucketUrl } from "./bucket-url";
 import { probeConditionalWrites, type ConditionalWriteSupport } from "./conditional-writes";
 import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "./keys";
@@ -131,8 +131,8 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
     findings.push({ level: "error", topic: "cors", message: `the bucket has no CORS configuration (${s3ErrorName(error)}): browsers cannot upload; run \`npm run s3:setup\`` });
   }
 
-  // CORS, as a browser sees it: a real preflight for the upload
-  for (const origin of target.origins) {
+  // CORS, as a browser sees it: a real preflight for the upload (from a host a wildcard allows)
+  for (const origin of target.origins.map(sampleOrigin)) {
     try {
       const response = await fetch(bucketUrl(target), {
         method: "OPTIONS",

@@ -47,6 +47,8 @@ export const TIERS: Tier[] = [
     realS3: { lcDaySeconds: 0 },
   },
   { name: "e2e-real-s3-put", kind: "playwright", args: ["e2e/wizard.spec.ts", "e2e/s3-policy.spec.ts"], realS3: { lcDaySeconds: 0 }, env: { S3_UPLOAD_METHOD: "put" } },
+  // Vercel's builder (`vercel build`, offline) on a copy of the project: sharp's binaries, Node 24, sizes, headers.
+  { name: "vercel-build", kind: "vitest", args: ["--project", "vercel"] },
   { name: "e2e-cluster", kind: "playwright", args: ["-c", "playwright.cluster.config.ts"] },
   { name: "unit-node22", kind: "vitest", args: ["--project", "unit"], nodeMajor: "22" },
   { name: "integration-node22", kind: "vitest", args: ["--project", "integration"], nodeMajor: "22" },
