@@ -6,7 +6,7 @@
  * node_modules that points outside the project.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -25,8 +25,14 @@ export const VERCEL_PROJECT = {
 export function vercelBuild(): { projectDir: string; outputDir: string } {
   const projectDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-vercel-"));
   cpSync(ROOT, projectDir, { recursive: true, filter: (source) => !NOT_COPIED.has(path.relative(ROOT, source).split(path.sep)[0]!) });
-  const link = spawnSync("cp", ["-al", realpathSync(path.join(ROOT, "node_modules")), path.join(projectDir, "node_modules")], { encoding: "utf8" });
-  if (link.status !== 0) throw new Error(`could not hard-link node_modules into ${projectDir}: ${link.stderr}`);
+  const modules = realpathSync(path.join(ROOT, "node_modules"));
+  // Hard links where the temp folder shares the checkout's file system; a copy where it does not.
+  let link = spawnSync("cp", ["-al", modules, path.join(projectDir, "node_modules")], { encoding: "utf8" });
+  if (link.status !== 0) {
+    rmSync(path.join(projectDir, "node_modules"), { recursive: true, force: true });
+    link = spawnSync("cp", ["-a", modules, path.join(projectDir, "node_modules")], { encoding: "utf8" });
+  }
+  if (link.status !== 0) throw new Error(`could not link or copy node_modules into ${projectDir}: ${link.stderr}`);
   mkdirSync(path.join(projectDir, ".vercel"));
   writeFileSync(path.join(projectDir, ".vercel/project.json"), JSON.stringify(VERCEL_PROJECT));
 
