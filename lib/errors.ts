@@ -14,6 +14,8 @@ const statusByCode = {
   // 409, not 429: waiting never helps (the upload keeps its crops until it is saved or expires);
   // the user has to do something else, which the message says.
   crop_limit_reached: 409,
+  // 409 for the same reason: only deleting saved avatars makes room.
+  avatar_limit_reached: 409,
   file_too_large: 413,
   body_too_large: 413,
   unsupported_type: 415,
@@ -39,6 +41,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   avatar_not_found: "That avatar was not found.",
   upload_incomplete: "The upload has not finished yet.",
   crop_limit_reached: "This picture has been cropped as many times as one upload allows. Go back to save one of those crops, or upload the picture again to keep cropping.",
+  avatar_limit_reached: "You have saved as many avatars as one account keeps. Delete some you no longer use in your history, then save this one again.",
   file_too_large: "The file is too large.",
   body_too_large: "The request body is too large.",
   unsupported_type: "That type of file is not supported. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
