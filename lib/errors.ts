@@ -22,6 +22,9 @@ const statusByCode = {
   not_an_image: 422,
   image_too_large: 422,
   corrupt_image: 422,
+  // 422, not 503: the clock counts libvips's work on this picture, not waiting for a thread, so the
+  // same file takes as long again; the user has to send another one, which the message says.
+  image_too_slow: 422,
   rate_limited: 429,
   internal: 500,
   storage_unavailable: 503,
@@ -48,6 +51,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   not_an_image: "That file is not a picture we can read. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
   image_too_large: "The picture has too many pixels.",
   corrupt_image: "The picture is damaged or incomplete. Please choose another file.",
+  image_too_slow: "This picture takes too long to read. Please save it as a JPEG, or smaller, and upload that.",
   // 429 + Retry-After: waiting helps. Per instance, a user's share of the image jobs is full, or the
   // instance's (IMAGE_JOBS_*); across instances, the hourly uploads (UPLOADS_PER_HOUR).
   rate_limited: "Too many requests. Please wait a moment and try again.",
