@@ -28,6 +28,8 @@ const statusByCode = {
   rate_limited: 429,
   internal: 500,
   storage_unavailable: 503,
+  // 503 + Retry-After: this instance's share for anonymous work is full; it clears in a moment.
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof statusByCode;
@@ -57,6 +59,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   rate_limited: "Too many requests. Please wait a moment and try again.",
   internal: "Something went wrong on our side. Please try again.",
   storage_unavailable: "Storage is not reachable right now. Please try again in a moment.",
+  server_busy: "The server is busy. Please try again in a moment.",
 };
 
 /** Which limit a 429 hit, for the metrics (lib/metrics): the code alone does not say. */
