@@ -37,10 +37,7 @@ const secureOrigin = () => getEnv().NEXTAUTH_URL?.startsWith("https://") ?? fals
 export function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get("x-request-id"));
   const tooLarge = refuseLargeBody(request.headers.get("content-length"));
-  if (tooLarge) {
-    // Closing the connection keeps Node from reading the rest of the body to reuse it.
-    return NextResponse.json(tooLarge.toBody(requestId), { status: tooLarge.status, headers: { "x-request-id": requestId, "x-served-by": instanceId(), connection: "close" } });
-  }
+  if (tooLarge) return NextResponse.json(tooLarge.toBody(requestId), { status: tooLarge.status, headers: { "x-request-id": requestId, "x-served-by": instanceId() } });
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const { s3, images } = origins();
   const policy = contentSecurityPolicy({ nonce, s3Origins: s3, imageOrigins: images, development: getEnv().NODE_ENV === "development" });
