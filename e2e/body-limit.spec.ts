@@ -16,7 +16,7 @@ import { APP_ORIGIN } from "./single/config";
 function slowPost(url: string, total: number): Promise<{ status: number; code?: string; sent: number }> {
   return new Promise((resolve, reject) => {
     let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
+    const chunk = Buffer.alloc(16 * 1024, "a");
     const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(total) } }, (res) => {
       clearInterval(timer);
       const chunks: Buffer[] = [];
@@ -33,8 +33,7 @@ function slowPost(url: string, total: number): Promise<{ status: number; code?: 
       });
     });
     req.on("error", (error) => (sent > 0 ? undefined : reject(error)));
-    const chunk = Buffer.alloc(16 * 1024, "a");
-    timer = setInterval(() => {
+    const timer = setInterval(() => {
       if (sent >= total) return clearInterval(timer);
       req.write(chunk);
       sent += chunk.length;
