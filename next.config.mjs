@@ -6,6 +6,8 @@ const nextConfig = {
   reactStrictMode: true,
   // The app never uses next/image; off, /_next/image answers 404 instead of resizing any picture for anyone.
   images: { unoptimized: true },
+  // Next copies the body of every request proxy.ts sees before it runs (10 MB by default): 64 KiB, as lib/http/proxy-body.ts says.
+  experimental: { proxyClientMaxBodySize: 64 * 1024 },
   async headers() {
     return [
       {

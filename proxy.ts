@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { getEnv } from "@/lib/env";
 import { appOrigin, isSecureOrigin } from "@/lib/http/app-origin";
+import { refuseLargeBody } from "@/lib/http/proxy-body";
 import { requestIdFrom } from "@/lib/http/request-id";
 import { instanceId } from "@/lib/log";
 import { contentSecurityPolicy, s3BrowserOrigins } from "@/lib/security/csp";
@@ -17,7 +18,8 @@ import { pageSecurityHeaders } from "@/lib/security/headers";
  * Not for the JSON API that route() wraps (lib/http/handler.ts sets the same headers there): for
  * every request the proxy sees, Next reads the whole request body off the socket and buffers it
  * (up to 10 MB) before the route handler runs, so the handler's 16 KiB limit could not stop the
- * reading. next-auth's routes (/api/auth) still run through it.
+ * reading. next-auth's routes (/api/auth) still run through it; Next buffers at most 64 KiB of any
+ * body here (next.config.mjs), and a body declared larger is refused with 413 (lib/http/proxy-body.ts).
  */
 
 let cachedOrigins: { s3: string[]; images: string[] } | undefined;
@@ -42,6 +44,8 @@ function secureOrigin(request: NextRequest): boolean {
 
 export function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get("x-request-id"));
+  const tooLarge = refuseLargeBody(request.headers.get("content-length"));
+  if (tooLarge) return NextResponse.json(tooLarge.toBody(requestId), { status: tooLarge.status, headers: { "x-request-id": requestId, "x-served-by": instanceId() } });
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const { s3, images } = origins();
   const policy = contentSecurityPolicy({ nonce, s3Origins: s3, imageOrigins: images, development: getEnv().NODE_ENV === "development" });

@@ -60,9 +60,13 @@ const envObject = z.object({
   /** The crop step appears at once from a local preview while the file uploads; false: only after upload and check. */
   UPLOAD_EARLY_CROP: booleanString.default(true),
   IMAGE_MAX_PIXELS: positiveInt(64_000_000),
+  /** libvips's time on one picture (decode and crop), in whole seconds (sharp's timeout()); beyond it 422 image_too_slow. */
+  IMAGE_DECODE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   UPLOADS_PER_HOUR: positiveInt(30),
   /** Crops one upload may have (each is four renditions in S3); counted in S3, so across instances. */
   CROPS_PER_UPLOAD: positiveInt(20),
+  /** Saved avatars one user keeps; past it a save is refused until some are deleted. At most 1000: one S3 listing counts them. */
+  AVATARS_PER_USER: z.coerce.number().int().min(1).max(1000).default(100),
   IMAGE_JOBS_MAX: positiveInt(2),
   IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
   /** One user's share of an instance's image jobs: running at once, and waiting (lib/images/job-limiter.ts). */

@@ -14,15 +14,22 @@ const statusByCode = {
   // 409, not 429: waiting never helps (the upload keeps its crops until it is saved or expires);
   // the user has to do something else, which the message says.
   crop_limit_reached: 409,
+  // 409 for the same reason: only deleting saved avatars makes room.
+  avatar_limit_reached: 409,
   file_too_large: 413,
   body_too_large: 413,
   unsupported_type: 415,
   not_an_image: 422,
   image_too_large: 422,
   corrupt_image: 422,
+  // 422, not 503: the clock counts libvips's work on this picture, not waiting for a thread, so the
+  // same file takes as long again; the user has to send another one, which the message says.
+  image_too_slow: 422,
   rate_limited: 429,
   internal: 500,
   storage_unavailable: 503,
+  // 503 + Retry-After: this instance's share for anonymous work is full; it clears in a moment.
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof statusByCode;
@@ -39,17 +46,20 @@ const defaultMessages: Record<ErrorCode, string> = {
   avatar_not_found: "That avatar was not found.",
   upload_incomplete: "The upload has not finished yet.",
   crop_limit_reached: "This picture has been cropped as many times as one upload allows. Go back to save one of those crops, or upload the picture again to keep cropping.",
+  avatar_limit_reached: "You have saved as many avatars as one account keeps. Delete some you no longer use in your history, then save this one again.",
   file_too_large: "The file is too large.",
   body_too_large: "The request body is too large.",
   unsupported_type: "That type of file is not supported. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
   not_an_image: "That file is not a picture we can read. Please choose a JPEG, PNG, WebP, GIF or AVIF picture.",
   image_too_large: "The picture has too many pixels.",
   corrupt_image: "The picture is damaged or incomplete. Please choose another file.",
+  image_too_slow: "This picture takes too long to read. Please save it as a JPEG, or smaller, and upload that.",
   // 429 + Retry-After: waiting helps. Per instance, a user's share of the image jobs is full, or the
   // instance's (IMAGE_JOBS_*); across instances, the hourly uploads (UPLOADS_PER_HOUR).
   rate_limited: "Too many requests. Please wait a moment and try again.",
   internal: "Something went wrong on our side. Please try again.",
   storage_unavailable: "Storage is not reachable right now. Please try again in a moment.",
+  server_busy: "The server is busy. Please try again in a moment.",
 };
 
 /** Which limit a 429 hit, for the metrics (lib/metrics): the code alone does not say. */

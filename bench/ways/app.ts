@@ -4,7 +4,7 @@ import { cropUpload } from "@/lib/avatars/crop";
 import { getEnv } from "@/lib/env";
 import type { CropRequest } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
-import { withImageSlot } from "@/lib/images/image-jobs";
+import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
 import { encodeRenditions, inspectImage } from "@/lib/images/pipeline";
 import { cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
 import { withDownloadBuffer } from "@/lib/storage/download-buffers";
@@ -55,7 +55,7 @@ export async function naiveAppWay(context: Context, uploadId: string, crop: Crop
       listKeys(cropsPrefix(context.userId, uploadId)), // cropUpload's count of the upload's crops
     ]);
     if (!ready || !bytes) throw new Error("upload not ready");
-    await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
+    await inspectImage(bytes, decodeLimits());
     await encodeRenditions(await naiveSquare(bytes, crop), RENDITION_SIZES, store);
   }));
   await Promise.all([presignGet(cropKey(context.userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: 900, contentType: "image/webp" }), ...uploads]);

@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { PLACEHOLDER_SOURCE_SIZE } from "@/lib/avatars/placeholder-source";
 import { getEnv } from "@/lib/env";
 import { attentionSquare } from "@/lib/images/attention-crop";
+import { decodeLimits } from "@/lib/images/image-jobs";
 import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, encodeRenditions, inspectImage, makePreview, type CroppedSquare } from "@/lib/images/pipeline";
@@ -15,9 +16,9 @@ import { RENDITION_SIZES } from "@/lib/storage/keys";
  * ThumbHash of the smallest rendition) with the bytes already in memory.
  */
 export async function floorWay(bytes: Buffer, crop: CropRequest): Promise<Buffer> {
-  const maxPixels = getEnv().IMAGE_MAX_PIXELS;
-  const info = await inspectImage(bytes, maxPixels);
-  const renditions = await cropToRenditions(bytes, info, crop, maxPixels, RENDITION_SIZES);
+  const limits = decodeLimits();
+  const info = await inspectImage(bytes, limits);
+  const renditions = await cropToRenditions(bytes, info, crop, limits, RENDITION_SIZES);
   await thumbHashOf(renditions.get(PLACEHOLDER_SOURCE_SIZE)!);
   return renditions.get(CROP_OUTPUT_SIDE)!;
 }
@@ -49,9 +50,9 @@ export async function naiveWay(bytes: Buffer, crop: CropRequest): Promise<Buffer
  * no S3, no limiter.
  */
 export async function finishFloorWay(bytes: Buffer): Promise<Buffer> {
-  const maxPixels = getEnv().IMAGE_MAX_PIXELS;
-  await inspectImage(bytes, maxPixels);
-  const preview = await makePreview(bytes, maxPixels);
+  const limits = decodeLimits();
+  await inspectImage(bytes, limits);
+  const preview = await makePreview(bytes, limits);
   await attentionSquare(preview.pixels);
   return preview.data;
 }

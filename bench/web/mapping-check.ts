@@ -28,9 +28,9 @@ export async function mappingCheck(original: Buffer, preview: Buffer, previewSiz
     Math.abs(originalRect.left + originalRect.width - exact.right),
     Math.abs(originalRect.top + originalRect.height - exact.bottom),
   );
-  const maxPixels = getEnv().IMAGE_MAX_PIXELS;
-  const info = await inspectImage(original, maxPixels);
-  const renditions = await cropToRenditions(original, info, { ...originalRect, rotation: 0 }, maxPixels, [CROP_OUTPUT_SIDE]);
+  const limits = { maxPixels: getEnv().IMAGE_MAX_PIXELS, timeoutSeconds: getEnv().IMAGE_DECODE_TIMEOUT_SECONDS };
+  const info = await inspectImage(original, limits);
+  const renditions = await cropToRenditions(original, info, { ...originalRect, rotation: 0 }, limits, [CROP_OUTPUT_SIDE]);
   const fromOriginal = renditions.get(CROP_OUTPUT_SIDE)!;
   const fromPreview = await sharp(preview).extract(previewRect).png().toBuffer();
   const side = PIXEL_CHECK_SIDE;

@@ -3,7 +3,7 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { cropProblem, displayTransform, transformedSize } from "@/lib/images/crop-geometry";
-import { withImageSlot } from "@/lib/images/image-jobs";
+import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { thumbHashOf } from "@/lib/images/placeholder-hash";
@@ -70,7 +70,7 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
     const bytes = await original;
     if (!bytes) throw new AppError("upload_not_found");
     // The renditions are buffers of their own: `bytes` (a reused buffer) is not needed once the job is over.
-    await cropToRenditions(bytes, await inspectImage(bytes, env.IMAGE_MAX_PIXELS), crop, env.IMAGE_MAX_PIXELS, RENDITION_SIZES, store);
+    await cropToRenditions(bytes, await inspectImage(bytes, decodeLimits()), crop, decodeLimits(), RENDITION_SIZES, store);
   }));
   const [url] = await Promise.all([cropUrl(userId, uploadId, cropId), ...uploads]);
   return { uploadId, cropId, url };

@@ -6,6 +6,7 @@ import { getObjectJson, putJson } from "@/lib/storage/objects";
 import type { AvatarView } from "./api-types";
 import { avatarView } from "./avatar-view";
 import { currentAvatarRecordSchema, type CurrentAvatarRecord } from "./schemas";
+import { forgetStableLookup } from "./stable-lookups";
 
 /** Which saved avatar is the user's current one: a small record in S3 that names it. */
 
@@ -17,6 +18,8 @@ export async function readCurrent(userId: string): Promise<CurrentAvatarRecord |
 export async function writeCurrent(userId: string, avatarId: string, thumbHash: string | undefined): Promise<void> {
   const record: CurrentAvatarRecord = { version: 1, avatarId, sizes: [...RENDITION_SIZES], updatedAt: new Date().toISOString(), thumbHash };
   await putJson(currentAvatarKey(userId), record);
+  // This instance's stable URL shows it at once; others within LOOKUP_TTL_MS.
+  forgetStableLookup(userId);
 }
 
 export async function getCurrentAvatar(userId: string): Promise<AvatarView | null> {

@@ -4,6 +4,7 @@ import { avatarsPrefix, currentAvatarKey, historyPrefix, renditionsPrefix, userU
 import { deleteObjects, deletePrefix } from "@/lib/storage/objects";
 
 import type { DeletedData } from "./api-types";
+import { forgetStableLookup } from "./stable-lookups";
 
 /**
  * Removes every object the user has in S3: the current pointer, every history record, every
@@ -29,6 +30,7 @@ import type { DeletedData } from "./api-types";
  */
 export async function deleteMyData(userId: string): Promise<DeletedData> {
   await deleteObjects([currentAvatarKey(userId)]);
+  forgetStableLookup(userId);
   const avatars = await deletePrefix(historyPrefix(userId));
   const renditions = await deletePrefix(renditionsPrefix(userId));
   const uploads = await deletePrefix(userUploadsPrefix(userId));

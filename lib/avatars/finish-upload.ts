@@ -3,7 +3,7 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { attentionSquare } from "@/lib/images/attention-crop";
-import { withImageSlot } from "@/lib/images/image-jobs";
+import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
 import { inspectImage, makePreview } from "@/lib/images/pipeline";
 import { scaleSquare } from "@/lib/images/suggested-crop";
 import { originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";
@@ -14,7 +14,7 @@ import type { ReadyUpload } from "./api-types";
 import { toPreviewMetadata } from "./preview-metadata";
 import { readyState, readyUpload } from "./upload-state";
 
-const REJECTED_FILE = new Set<ErrorCode>(["file_too_large", "not_an_image", "image_too_large", "corrupt_image"]);
+const REJECTED_FILE = new Set<ErrorCode>(["file_too_large", "not_an_image", "image_too_large", "corrupt_image", "image_too_slow"]);
 
 /**
  * Called by the browser once S3 accepted its POST. Re-checks everything an S3 that ignores POST
@@ -35,8 +35,8 @@ export async function finishUpload(userId: string, uploadId: string): Promise<Re
       const bytes = await getObjectBytes(key, env.UPLOAD_MAX_BYTES, { into });
       if (!bytes) throw new AppError("upload_not_found", "We did not receive that upload. Please upload the picture again.");
       if (bytes.length === 0) throw new AppError("not_an_image", "The file is empty.");
-      const image = await inspectImage(bytes, env.IMAGE_MAX_PIXELS);
-      const preview = await makePreview(bytes, env.IMAGE_MAX_PIXELS);
+      const image = await inspectImage(bytes, decodeLimits());
+      const preview = await makePreview(bytes, decodeLimits());
       // On the preview's pixels, not the original: a 128 px analysis of it, whatever the original's size.
       const suggested = scaleSquare(await attentionSquare(preview.pixels), preview.size, image.displayed);
       // Nothing returned refers to `bytes`: its buffer is reused once this job is over.

@@ -8,6 +8,7 @@ import type { AvatarPage, AvatarView, DeletedAvatar } from "./api-types";
 import { avatarView } from "./avatar-view";
 import { readCurrent, writeCurrent } from "./current-avatar";
 import { historyRecordSchema, type HistoryRecord } from "./schemas";
+import { forgetStableLookup } from "./stable-lookups";
 
 /** The user's saved avatars: list them, pick one as current, delete one. Each has a history record. */
 
@@ -53,6 +54,7 @@ export async function deleteAvatar(userId: string, avatarId: string): Promise<De
   const wasCurrent = current?.avatarId === avatarId;
   // The pointer goes first so it never names an avatar whose files are gone.
   if (wasCurrent) await deleteObjects([currentAvatarKey(userId)]);
+  if (wasCurrent) forgetStableLookup(userId);
   await deleteObjects([historyKey(userId, avatarId)]);
   await deleteObjects(RENDITION_SIZES.map((size) => renditionKey(userId, avatarId, size)));
   return { wasCurrent };

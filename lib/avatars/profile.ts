@@ -5,6 +5,7 @@ import { getObjectJson, putJson } from "@/lib/storage/objects";
 
 import { initialsOf } from "./initials";
 import { profileRecordSchema, type ProfileRecord } from "./schemas";
+import { forgetStableLookup } from "./stable-lookups";
 
 /**
  * The little the default avatar knows about a user: the initials of the display name, written at
@@ -16,6 +17,7 @@ export async function rememberDisplayName(userId: string, displayName: string | 
   if (!initials) return;
   const record: ProfileRecord = { version: 1, initials };
   await putJson(profileKey(userId), record);
+  forgetStableLookup(userId);
 }
 
 export async function readProfile(userId: string): Promise<ProfileRecord | null> {

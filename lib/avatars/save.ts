@@ -1,11 +1,13 @@
 import "server-only";
 
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { errorFields, log } from "@/lib/log";
 import { avatarCreatedAt, cropKey, historyKey, RENDITION_SIZES, renditionKey, uploadPrefix } from "@/lib/storage/keys";
 import { copyObject, deletePrefix, putJson } from "@/lib/storage/objects";
 
 import type { AvatarView } from "./api-types";
+import { checkRoomForAvatar, confirmRoomForAvatar } from "./avatar-quota";
 import { avatarView } from "./avatar-view";
 import { writeCurrent } from "./current-avatar";
 import { historyExists, readHistory } from "./history";
@@ -29,6 +31,9 @@ export type RunAfterResponse = (task: () => Promise<void>) => void;
  * before it ran, the uploads/ lifecycle rule removes them anyway. Without it, it runs inline.
  */
 export async function saveAvatar(userId: string, uploadId: string, cropId: string, options: { runAfterResponse?: RunAfterResponse } = {}): Promise<AvatarView> {
+  const limit = getEnv().AVATARS_PER_USER;
+  // Refused before any copy, so a save past the limit leaves nothing behind (lib/avatars/avatar-quota.ts).
+  const room = await checkRoomForAvatar(userId, cropId, limit);
   // The crop step stored the renditions: they are copied inside S3, no image work here.
   // The placeholder the crop step computed is read while the copies run.
   const [copied, cropThumbHash] = await Promise.all([
@@ -52,6 +57,7 @@ export async function saveAvatar(userId: string, uploadId: string, cropId: strin
     // Written again on a retry: the same record, so no need to ask S3 first whether it exists.
     const record: HistoryRecord = { version: 1, avatarId: cropId, sizes: [...RENDITION_SIZES], createdAt: avatarCreatedAt(cropId).toISOString(), uploadId, thumbHash };
     await putJson(historyKey(userId, cropId), record);
+    if (room === "new") await confirmRoomForAvatar(userId, cropId, limit);
   }
   return finishSave(userId, uploadId, cropId, thumbHash, options);
 }

@@ -35,6 +35,10 @@ describe("input schemas", () => {
     expect(stableAvatarQuerySchema.parse({})).toEqual({});
     expect(stableAvatarQuerySchema.parse({ d: "404" })).toEqual({ d: "404" });
     expect(stableAvatarQuerySchema.safeParse({ d: "mp" }).success).toBe(false);
+    // Strict: s (Gravatar's size) and d only; anything else is a 400, not one more cache entry.
+    expect(stableAvatarQuerySchema.parse({ s: "128", d: "404" })).toEqual({ s: "128", d: "404" });
+    expect(stableAvatarQuerySchema.safeParse({ v: "1" }).success).toBe(false);
+    expect(stableAvatarQuerySchema.safeParse({ s: "0128" }).success).toBe(false);
   });
 
   it("read history records with or without a placeholder, and drop a malformed one", () => {

@@ -73,5 +73,9 @@ export const profileRecordSchema = z.object({
 });
 export type ProfileRecord = z.infer<typeof profileRecordSchema>;
 
-/** `?d=404`: no default picture, a 404 as today (Gravatar's convention, for pages with their own fallback). */
-export const stableAvatarQuerySchema = z.object({ d: z.literal("404").optional() });
+/**
+ * `?d=404`: no default picture, a 404 as today (Gravatar's convention, for pages with their own
+ * fallback); `?s=`: Gravatar's spelling of the size, accepted when it is the path's size. Nothing
+ * else (strict): every other spelling would be one more cache entry at every cache on the way.
+ */
+export const stableAvatarQuerySchema = z.strictObject({ d: z.literal("404").optional(), s: z.string().regex(/^[1-9][0-9]{1,2}$/).optional() });

@@ -10,6 +10,8 @@ import { readCurrent } from "./current-avatar";
 import { renditionUrl } from "./image-urls";
 import { readProfile } from "./profile";
 import { renditionAtLeast } from "./sizes";
+import { withStableLookupSlot } from "./stable-limiter";
+import { rememberDrawing, rememberedDrawing, rememberedLookup, rememberLookup, type StableLookup } from "./stable-lookups";
 
 /**
  * What `/avatars/<user id>/<size>` answers: a redirect to the smallest current rendition at least
@@ -21,6 +23,10 @@ import { renditionAtLeast } from "./sizes";
  * never revalidates its way back to an expired signature); the default's is a digest of what it
  * is drawn from (drawing version, user, size, initials). A client that already holds it gets
  * `notModified` and no picture is drawn.
+ *
+ * What S3 said about a user is remembered a few seconds (lib/avatars/stable-lookups.ts), and
+ * drawn defaults too; what is not remembered is read and drawn within the stable URL's own bound
+ * (lib/avatars/stable-limiter.ts): past it 503 + Retry-After.
  */
 export type StableAvatar =
   | { kind: "none" }
@@ -31,15 +37,35 @@ export type StableAvatar =
 const digest = (text: string) => createHash("sha256").update(text).digest("base64url").slice(0, 22);
 
 export async function stableAvatar(userId: string, size: number, options: { fallback: "default" | "none"; ifNoneMatch?: string | null }): Promise<StableAvatar> {
+  const remembered = rememberedLookup(userId);
+  if (remembered) return answer(userId, size, remembered, options, withStableLookupSlot);
+  return withStableLookupSlot(async () => {
+    const lookup = await lookUp(userId);
+    rememberLookup(userId, lookup);
+    // Already in a slot: the drawing runs in it (taking a second could wait on itself).
+    return answer(userId, size, lookup, options, (draw) => draw());
+  });
+}
+
+async function lookUp(userId: string): Promise<StableLookup> {
   const current = await readCurrent(userId);
-  if (current) {
-    const location = await renditionUrl(userId, current.avatarId, renditionAtLeast(size));
+  if (current) return { current };
+  return { current: null, initials: (await readProfile(userId))?.initials };
+}
+
+type InSlot = <T>(job: () => Promise<T>) => Promise<T>;
+
+async function answer(userId: string, size: number, lookup: StableLookup, options: { fallback: "default" | "none"; ifNoneMatch?: string | null }, inSlot: InSlot): Promise<StableAvatar> {
+  if (lookup.current) {
+    const location = await renditionUrl(userId, lookup.current.avatarId, renditionAtLeast(size));
     const etag = `"r-${digest(location)}"`;
     return { kind: "redirect", etag, location, notModified: ifNoneMatchHits(options.ifNoneMatch, etag) };
   }
   if (options.fallback === "none") return { kind: "none" };
-  const initials = (await readProfile(userId))?.initials;
+  const { initials } = lookup;
   const etag = `"d${DEFAULT_AVATAR_VERSION}-${digest(`${userId}/${size}/${initials ?? ""}`)}"`;
   if (ifNoneMatchHits(options.ifNoneMatch, etag)) return { kind: "default", etag, notModified: true };
-  return { kind: "default", etag, notModified: false, body: await renderDefaultAvatar(defaultAvatarDesign(userId, initials), size) };
+  const body = rememberedDrawing(etag) ?? (await inSlot(() => renderDefaultAvatar(defaultAvatarDesign(userId, initials), size)));
+  rememberDrawing(etag, body);
+  return { kind: "default", etag, notModified: false, body };
 }

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { trackImageJobs } from "@/lib/metrics/registry";
 
 import { JobLimiter } from "./job-limiter";
+import type { DecodeLimits } from "./pipeline";
 
 let limiter: JobLimiter | undefined;
 
@@ -37,4 +38,10 @@ export async function withImageSlot<T>(userId: string, job: () => Promise<T>): P
     throw new AppError("rate_limited", message, { retryAfterSeconds: RETRY_AFTER_SECONDS, limit: outcome.refused === "owner_share" ? "image_jobs_per_user" : "image_slots_full" });
   }
   return outcome.value;
+}
+
+/** What a job may spend decoding one picture, from the configuration. */
+export function decodeLimits(): DecodeLimits {
+  const env = getEnv();
+  return { maxPixels: env.IMAGE_MAX_PIXELS, timeoutSeconds: env.IMAGE_DECODE_TIMEOUT_SECONDS };
 }

@@ -11,7 +11,7 @@ import { transformedSize, type QuarterTurn } from "./crop-geometry";
 import { CROP_OUTPUT_SIDE } from "./formats";
 import { cropToRenditions, inspectImage, makePreview } from "./pipeline";
 
-const MAX_PIXELS = 64_000_000;
+const LIMITS = { maxPixels: 64_000_000, timeoutSeconds: 0 };
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
 
 
@@ -26,7 +26,7 @@ describe("crop under every EXIF orientation and rotation (generated pictures)", 
 
   it("the generated files display upright once their orientation is applied (checks the fixture maker)", async () => {
     for (const [o, file] of files) {
-      const info = await inspectImage(file, MAX_PIXELS);
+      const info = await inspectImage(file, LIMITS);
       expect(info.orientation).toBe(o);
       expect(info.displayed).toEqual({ width: 360, height: 240 });
       expect(await meanDifference(file, upright)).toBeLessThan(4);
@@ -35,12 +35,12 @@ describe("crop under every EXIF orientation and rotation (generated pictures)", 
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8])("orientation %i: the fast crop equals orient-rotate-crop for all four rotations", async (o) => {
     const file = files.get(o)!;
-    const info = await inspectImage(file, MAX_PIXELS);
+    const info = await inspectImage(file, LIMITS);
     for (const rotation of TURNS) {
       const shown = transformedSize(info.displayed, { flop: false, rotate: rotation });
       const side = Math.min(shown.width, shown.height) - 40;
       const rect = { left: 30, top: 10, width: side, height: side };
-      const fast = await cropImage(file, info, { ...rect, rotation }, MAX_PIXELS);
+      const fast = await cropImage(file, info, { ...rect, rotation }, LIMITS);
       const meta = await describeImage(fast);
       expect(meta).toMatchObject({ format: "webp", width: CROP_OUTPUT_SIDE, height: CROP_OUTPUT_SIDE, hasExif: false });
       expect(await meanDifference(fast, await referenceCrop(file, rotation, rect))).toBeLessThan(4);
@@ -52,7 +52,7 @@ describe("crop under every EXIF orientation and rotation (generated pictures)", 
   it("a wrong mapping would be caught: a mirrored crop differs clearly", async () => {
     const file = files.get(1)!;
     const rect = { left: 0, top: 0, width: 200, height: 200 };
-    const fast = await cropImage(file, await inspectImage(file, MAX_PIXELS), { ...rect, rotation: 0 }, MAX_PIXELS);
+    const fast = await cropImage(file, await inspectImage(file, LIMITS), { ...rect, rotation: 0 }, LIMITS);
     const mirrored = await sharp(await referenceCrop(file, 0, rect)).flop().png().toBuffer();
     expect(await meanDifference(fast, mirrored)).toBeGreaterThan(20);
   });
@@ -77,9 +77,9 @@ describe.skipIf(!haveShared)("real photos with EXIF orientations 0-8 (../shared/
     const outputs: Buffer[] = [];
     for (let n = 0; n <= 8; n++) {
       const file = readFileSync(path.join(SHARED, `${kind}_${n}.jpg`));
-      const info = await inspectImage(file, MAX_PIXELS);
+      const info = await inspectImage(file, LIMITS);
       expect(info.displayed).toEqual(displayed);
-      outputs.push(await cropImage(file, info, { ...rect, rotation }, MAX_PIXELS));
+      outputs.push(await cropImage(file, info, { ...rect, rotation }, LIMITS));
     }
     for (let n = 1; n <= 8; n++) expect(await meanDifference(outputs[n]!, outputs[0]!)).toBeLessThan(6);
   });
@@ -88,7 +88,7 @@ describe.skipIf(!haveShared)("real photos with EXIF orientations 0-8 (../shared/
 describe("inspect and preview", () => {
   it("sniffs the real format from the bytes, not the name or declared type", async () => {
     const png = await photoLike(64, 48);
-    expect((await inspectImage(png, MAX_PIXELS)).format).toBe("png");
+    expect((await inspectImage(png, LIMITS)).format).toBe("png");
   });
 
   it.each([
@@ -97,23 +97,23 @@ describe("inspect and preview", () => {
     ["SVG with script", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>')],
     ["PDF", Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")],
   ])("refuses %s as not_an_image", async (_, bytes) => {
-    await expect(inspectImage(bytes, MAX_PIXELS)).rejects.toMatchObject({ code: "not_an_image", status: 422 });
+    await expect(inspectImage(bytes, LIMITS)).rejects.toMatchObject({ code: "not_an_image", status: 422 });
   });
 
   it("refuses a truncated JPEG as corrupt when it is decoded", async () => {
     const jpeg = await sharp(await photoLike(400, 300)).jpeg({ quality: 90 }).toBuffer();
     const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6));
-    await expect(makePreview(truncated, MAX_PIXELS)).rejects.toMatchObject({ code: "corrupt_image" });
+    await expect(makePreview(truncated, LIMITS)).rejects.toMatchObject({ code: "corrupt_image" });
   });
 
   it("refuses a picture declaring more pixels than allowed before decoding it", async () => {
     const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: "#888" } }).png().toBuffer();
-    await expect(inspectImage(big, 4_000_000)).rejects.toMatchObject({ code: "image_too_large", message: /3000×3000/ });
+    await expect(inspectImage(big, { maxPixels: 4_000_000, timeoutSeconds: 0 })).rejects.toMatchObject({ code: "image_too_large", message: /3000×3000/ });
   });
 
   it("makes an upright preview no larger than 1600 pixels, without metadata", async () => {
     const file = await withOrientation(await photoLike(2400, 1600), 6); // stored 1600×2400, displayed 2400×1600
-    const preview = await makePreview(file, MAX_PIXELS);
+    const preview = await makePreview(file, LIMITS);
     expect(preview.size).toEqual({ width: 1600, height: 1067 });
     expect(await describeImage(preview.data)).toMatchObject({ format: "webp", hasExif: false, hasIcc: false });
     // Its pixels come back too (for the suggested crop): the preview's, upright, before the WebP.
@@ -127,11 +127,11 @@ describe("inspect and preview", () => {
 
   it("makes every rendition size from the crop, upright, from the same pixels as the single crop", async () => {
     const file = await withOrientation(await photoLike(1200, 900, 5), 6); // stored 900×1200, displayed 1200×900
-    const image = await inspectImage(file, MAX_PIXELS);
+    const image = await inspectImage(file, LIMITS);
     const rect = { left: 100, top: 50, width: 800, height: 800 };
     const crop = { ...rect, rotation: 90 as const };
-    const renditions = await cropToRenditions(file, image, crop, MAX_PIXELS, [512, 256, 128, 64] as const);
-    const single = await cropImage(file, image, crop, MAX_PIXELS);
+    const renditions = await cropToRenditions(file, image, crop, LIMITS, [512, 256, 128, 64] as const);
+    const single = await cropImage(file, image, crop, LIMITS);
     // The largest rendition is the crop itself (same encoder, same pixels).
     expect(renditions.get(512)!.equals(single)).toBe(true);
     const expected = await referenceCrop(file, 90, rect);

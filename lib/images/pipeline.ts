@@ -17,9 +17,21 @@ export type InspectedImage = {
   displayed: Size;
 };
 
-function inputOptions(maxPixels: number): SharpOptions {
+/**
+ * What any picture from a user may cost to decode: its pixels (IMAGE_MAX_PIXELS) and libvips's time
+ * on it (IMAGE_DECODE_TIMEOUT_SECONDS; 0 for none), which the pixel limit alone does not bound (a
+ * 64 MP interlaced 16-bit PNG holds an image slot for as long as libvips takes).
+ */
+export type DecodeLimits = { maxPixels: number; timeoutSeconds: number };
+
+function inputOptions(limits: DecodeLimits): SharpOptions {
   // failOn "error" refuses truncated and corrupt files; only the first frame of animations is read.
-  return { limitInputPixels: maxPixels, failOn: "error", animated: false, sequentialRead: true };
+  return { limitInputPixels: limits.maxPixels, failOn: "error", animated: false, sequentialRead: true };
+}
+
+/** Every decode of a user's bytes goes through here, so none runs without the time limit. */
+function decode(bytes: Buffer, limits: DecodeLimits): Sharp {
+  return sharp(bytes, inputOptions(limits)).timeout({ seconds: limits.timeoutSeconds });
 }
 
 /**
@@ -32,9 +44,17 @@ const WEBP_EFFORT = 2;
 /** Encoder settings of every avatar rendition. */
 const AVATAR_WEBP = { quality: 85, effort: WEBP_EFFORT } as const;
 
-function toAppError(error: unknown): AppError {
+function toAppError(error: unknown, limits?: DecodeLimits): AppError {
   if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  // libvips's own words when the clock set by timeout() ran out: "timeout: 42% complete".
+  if (limits && /^timeout: \d+% complete/.test(message)) {
+    return new AppError(
+      "image_too_slow",
+      `This picture takes more than ${limits.timeoutSeconds} second${limits.timeoutSeconds === 1 ? "" : "s"} to read. Please save it as a JPEG, or smaller, and upload that.`,
+      { cause: error },
+    );
+  }
   if (/unsupported image format|bad seek|not a known file format|Input buffer is empty|Input file is missing/i.test(message)) {
     return new AppError("not_an_image", undefined, { cause: error });
   }
@@ -43,10 +63,12 @@ function toAppError(error: unknown): AppError {
 }
 
 /** Reads only the header: what the file really is, whatever its name or declared type said. */
-export async function inspectImage(bytes: Buffer, maxPixels: number): Promise<InspectedImage> {
+export async function inspectImage(bytes: Buffer, limits: DecodeLimits): Promise<InspectedImage> {
+  const { maxPixels } = limits;
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes, inputOptions(maxPixels)).metadata();
+    // The header only: no pixel is decoded, so the time limit has nothing to bound here.
+    metadata = await sharp(bytes, inputOptions(limits)).metadata();
   } catch (error) {
     throw toAppError(error);
   }
@@ -84,9 +106,9 @@ export function fromPixels(pixels: RawPixels): Sharp {
  * pixels come back too, for analyses of the preview (the suggested crop) that would otherwise
  * decode the WebP again: 20-35 ms of CPU less per 24 MP upload, measured when this was written.
  */
-export async function makePreview(bytes: Buffer, maxPixels: number): Promise<{ data: Buffer; size: Size; pixels: RawPixels }> {
+export async function makePreview(bytes: Buffer, limits: DecodeLimits): Promise<{ data: Buffer; size: Size; pixels: RawPixels }> {
   try {
-    const { data, info } = await sharp(bytes, inputOptions(maxPixels))
+    const { data, info } = await decode(bytes, limits)
       .autoOrient()
       .resize(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, { fit: "inside", withoutEnlargement: true })
       .raw()
@@ -95,7 +117,7 @@ export async function makePreview(bytes: Buffer, maxPixels: number): Promise<{ d
     const webp = await fromPixels(pixels).webp({ quality: 80, effort: WEBP_EFFORT }).toBuffer();
     return { data: webp, size: { width: info.width, height: info.height }, pixels };
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, limits);
   }
 }
 
@@ -123,7 +145,7 @@ export type CroppedSquare = { data: Buffer; raw: { width: number; height: number
  * computes only the pixels of that square, from a picture decoded at a fraction of its size. The
  * square's edges land within one output pixel of the region's (rounding): the same picture.
  */
-async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropRequest, maxPixels: number): Promise<CroppedSquare> {
+async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropRequest, limits: DecodeLimits): Promise<CroppedSquare> {
   const transform = displayTransform(image.orientation, crop.rotation);
   const stored = toStoredRect(crop, image.stored, transform);
   const region = {
@@ -138,7 +160,7 @@ async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropReques
   const side = CROP_OUTPUT_SIDE;
   const [sx, sy] = [side / region.width, side / region.height];
   try {
-    let pipeline = sharp(bytes, inputOptions(maxPixels));
+    let pipeline = decode(bytes, limits);
     if (shrinkOnLoad(image.format, Math.min(region.width, region.height) / side)) {
       const scaled = { width: Math.max(side, Math.round(image.stored.width * sx)), height: Math.max(side, Math.round(image.stored.height * sy)) };
       pipeline = pipeline.resize(scaled.width, scaled.height, { fit: "fill" }).extract({
@@ -153,7 +175,7 @@ async function cropSquare(bytes: Buffer, image: InspectedImage, crop: CropReques
     const { data, info } = await pipeline.toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
     return { data, raw: { width: info.width, height: info.height, channels: info.channels }, transform };
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, limits);
   }
 }
 
@@ -189,9 +211,9 @@ export async function cropToRenditions<S extends number>(
   bytes: Buffer,
   image: InspectedImage,
   crop: CropRequest,
-  maxPixels: number,
+  limits: DecodeLimits,
   sizes: readonly S[],
   onEncoded?: (size: S, data: Buffer) => void,
 ): Promise<Map<S, Buffer>> {
-  return encodeRenditions(await cropSquare(bytes, image, crop, maxPixels), sizes, onEncoded);
+  return encodeRenditions(await cropSquare(bytes, image, crop, limits), sizes, onEncoded);
 }

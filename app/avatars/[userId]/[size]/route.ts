@@ -24,6 +24,10 @@ export const GET = route<{ userId: string; size: string }>(async ({ request, par
   const size = parseAvatarSize(params.size);
   if (size === undefined) throw new AppError("bad_request", "size must be a whole number from 16 to 512, written without sign, leading zero or spaces.");
   const query = parseParam(stableAvatarQuerySchema, Object.fromEntries(request.nextUrl.searchParams), "bad_request");
+  const search = request.nextUrl.searchParams;
+  if (new Set(search.keys()).size !== [...search.keys()].length || (query.s !== undefined && Number(query.s) !== size)) {
+    throw new AppError("bad_request", "The query may hold d=404 and s (the same size as the path), each at most once, and nothing else.");
+  }
   const answer = await stableAvatar(userId, size, { fallback: query.d === "404" ? "none" : "default", ifNoneMatch: request.headers.get("if-none-match") });
   if (answer.kind === "none") throw new AppError("avatar_not_found", "This user has no avatar.");
   const cacheControl = answer.kind === "redirect" ? REDIRECT_CACHE : DEFAULT_CACHE;

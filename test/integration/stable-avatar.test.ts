@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+
+/** The stable URL's use case against the embedded S3: remembered lookups and its own bound. */
+
+const load = async () => ({
+  ...(await import("./helpers")),
+  ...(await import("@/lib/avatars/stable-avatar")),
+  ...(await import("@/lib/metrics/registry")),
+  ...(await import("@/lib/avatars/current-avatar")),
+});
+
+async function s3Calls(): Promise<number> {
+  const { appMetrics } = await import("@/lib/metrics/registry");
+  const metric = await appMetrics().s3Requests.get();
+  return metric.values.reduce((sum, value) => sum + value.value, 0);
+}
+
+describe("stable URL lookups", () => {
+  it("a second miss within the TTL makes no S3 call; a save on this instance shows at once", async () => {
+    const { stableAvatar, ensureBucket, newTestUser, writeCurrent } = await load();
+    await ensureBucket();
+    const user = newTestUser();
+    const before = await s3Calls();
+    expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "default", notModified: false });
+    const afterFirst = await s3Calls();
+    expect(afterFirst - before).toBe(2); // the pointer, then the profile: both missing
+    expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "default", notModified: false });
+    expect(await stableAvatar(user, 128, { fallback: "none" })).toEqual({ kind: "none" });
+    expect(await s3Calls()).toBe(afterFirst);
+    // A pointer written through this instance is not hidden by the remembered miss.
+    await writeCurrent(user, "9998000000000aaaaaaaaaaaa".slice(0, 25), undefined);
+    expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "redirect" });
+  });
+
+  it("ids not looked up lately go through a bound of their own: past it 503 server_busy with Retry-After", async () => {
+    const { stableAvatar, newTestUser } = await load();
+    const before = await s3Calls();
+    const results = await Promise.allSettled(Array.from({ length: 60 }, () => stableAvatar(newTestUser(), 64, { fallback: "default" })));
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    const served = results.length - refused.length;
+    console.log(`60 concurrent lookups of new ids: ${served} served, ${refused.length} refused, ${(await s3Calls()) - before} S3 calls`);
+    expect(served).toBeGreaterThanOrEqual(20); // 4 running + 16 waiting at least
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r.reason).toMatchObject({ code: "server_busy", status: 503, retryAfterSeconds: 1 });
+    // Refused requests cost S3 nothing: two calls per served id.
+    expect((await s3Calls()) - before).toBe(served * 2);
+  });
+});
