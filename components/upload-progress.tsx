@@ -23,13 +23,18 @@ export function UploadProgress({ state, onCancel }: { state: BackgroundUploadSta
       </p>
     );
   }
-  const percent = state.total > 0 ? Math.round((state.sent / state.total) * 100) : 0;
+  return <UploadingBar name={state.name} sent={state.sent} total={state.total} onCancel={onCancel} testId="upload-progress" />;
+}
+
+/** A file on its way to S3: bytes sent, a real progress bar, and cancel (step 1's and the crop step's). */
+export function UploadingBar({ name, sent, total, onCancel, testId }: { name: string; sent: number; total: number; onCancel: () => void; testId?: string }) {
+  const percent = total > 0 ? Math.round((sent / total) * 100) : 0;
   return (
-    <div className="progress" role="status" data-testid="upload-progress" data-stage="uploading">
+    <div className="progress" role="status" data-testid={testId} data-stage={testId && "uploading"}>
       <label htmlFor="upload-progress">
-        Uploading {state.name}: {formatBytes(state.sent)} of {formatBytes(state.total)} ({percent}%)
+        Uploading {name}: {formatBytes(sent)} of {formatBytes(total)} ({percent}%)
       </label>
-      <progress id="upload-progress" max={state.total} value={state.sent} />
+      <progress id="upload-progress" max={total} value={sent} />
       <button type="button" className="button secondary" onClick={onCancel}>
         Cancel upload
       </button>

@@ -6,6 +6,7 @@ import { CameraCapture } from "@/components/camera-capture";
 import { CropStep } from "@/components/crop-step";
 import { ServedBy } from "@/components/served-by";
 import { StepFeedback } from "@/components/step-feedback";
+import { UploadingBar } from "@/components/upload-progress";
 import { useUpload, type UploadPhase } from "@/components/use-upload";
 import { WizardSteps } from "@/components/wizard-steps";
 import { pickerMaxBytes } from "@/lib/client/shrink-plan";
@@ -99,16 +100,5 @@ function UploadStatus({ phase, onCancel }: { phase: UploadPhase; onCancel: () =>
     );
   }
   if (phase.name !== "uploading") return null;
-  const percent = phase.total > 0 ? Math.round((phase.sent / phase.total) * 100) : 0;
-  return (
-    <div className="progress" role="status">
-      <label htmlFor="upload-progress">
-        Uploading {phase.file.name}: {formatBytes(phase.sent)} of {formatBytes(phase.total)} ({percent}%)
-      </label>
-      <progress id="upload-progress" max={phase.total} value={phase.sent} />
-      <button type="button" className="button secondary" onClick={onCancel}>
-        Cancel upload
-      </button>
-    </div>
-  );
+  return <UploadingBar name={phase.file.name} sent={phase.sent} total={phase.total} onCancel={onCancel} />;
 }
