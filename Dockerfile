@@ -9,6 +9,10 @@
 #   docker run -p 3000:3000 --env-file .env.production.local avatar-relay
 #   docker build --target setup -t avatar-relay-setup .  # `npm run s3:setup` against the env's S3
 #
+# With podman or buildah add `--format docker`: their default OCI format has no HEALTHCHECK and
+# drops it. CI builds both targets this way (the `container` tier) and runs the runtime image as
+# three containers, read-only, as USER node (test/harness/container/).
+#
 # Configuration comes from the environment at run time (lib/env.ts); nothing is baked in, and no
 # .env file is in the build context (.dockerignore), so `next build` finds none to copy into the
 # standalone output.

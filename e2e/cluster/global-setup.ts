@@ -7,7 +7,7 @@ import { applyBucketSetupWith } from "@/test/harness/bucket";
 import { buildOnce, stageArtifact } from "@/test/harness/build";
 import { ensureBaseImage } from "@/test/harness/container/base-image";
 import { buildImages } from "@/test/harness/container/image";
-import { loadImage, runOnce } from "@/test/harness/container/runc";
+import { loadImage, releaseImage, runOnce } from "@/test/harness/container/runc";
 import { startEmbeddedS3 } from "@/test/harness/embedded-s3";
 import { nginxBinary } from "@/test/harness/nginx";
 import { OidcProvider } from "@/test/harness/oidc-provider";
@@ -83,10 +83,14 @@ async function containerSetup() {
     s3: s3TargetAppEnv(target, target.bucket ?? "e2e-cluster-avatars"),
   });
   const setup = loadImage(built.setup);
-  for (const [name, args] of [["s3-setup", undefined], ["s3-check", ["npm", "run", "s3:check"]]] as const) {
-    const result = runOnce(setup, name, env, args ? [...args] : undefined);
-    console.log(`container: ${built.setup} ${args ? args.join(" ") : `CMD (${setup.args.join(" ")})`}, as ${setup.user} (uid ${setup.uid}): exit ${result.status}`);
-    if (result.status !== 0) throw new Error(`the setup image failed (exit ${result.status}):\n${result.output}`);
+  try {
+    for (const [name, args] of [["s3-setup", undefined], ["s3-check", ["npm", "run", "s3:check"]]] as const) {
+      const result = runOnce(setup, name, env, args ? [...args] : undefined);
+      console.log(`container: ${built.setup} ${args ? args.join(" ") : `CMD (${setup.args.join(" ")})`}, as ${setup.user} (uid ${setup.uid}): exit ${result.status}`);
+      if (result.status !== 0) throw new Error(`the setup image failed (exit ${result.status}):\n${result.output}`);
+    }
+  } finally {
+    releaseImage(setup);
   }
   await oidc.start();
 

@@ -70,6 +70,11 @@ export function loadImage(ref: string): RunnableImage {
   };
 }
 
+/** Undoes loadImage's mount (podman counts them; a mounted image cannot be removed or pruned). */
+export function releaseImage(image: RunnableImage): void {
+  spawnSync("podman", ["image", "unmount", image.ref], { stdio: "ignore" });
+}
+
 /** The OCI runtime spec of one container (runc spec's defaults, trimmed as the header says). */
 function runtimeSpec(image: RunnableImage, hostname: string, env: Record<string, string>, options: { readOnly: boolean; args?: string[]; tmp?: boolean }) {
   const merged = new Map(image.env.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] as const));
@@ -162,6 +167,7 @@ export class RuncLauncher implements Launcher {
 
   dispose(): void {
     rmSync(this.bundles, { recursive: true, force: true });
+    releaseImage(this.image);
   }
 }
 

@@ -22,6 +22,8 @@ export type Tier = {
   quick?: boolean;
   /** Configuration the tier's app runs with (a Playwright tier's global setup passes its environment on). */
   env?: Record<string, string>;
+  /** Builds and runs the container image: needs podman, runc and debootstrap (required in CI). */
+  containers?: boolean;
 };
 
 export const TIERS: Tier[] = [
@@ -48,6 +50,17 @@ export const TIERS: Tier[] = [
   },
   { name: "e2e-real-s3-put", kind: "playwright", args: ["e2e/wizard.spec.ts", "e2e/s3-policy.spec.ts"], realS3: { lcDaySeconds: 0 }, env: { S3_UPLOAD_METHOD: "put" } },
   { name: "e2e-cluster", kind: "playwright", args: ["-c", "playwright.cluster.config.ts"] },
+  // The image the Dockerfile builds (both targets), run as a deployment runs it: three containers
+  // (runc, read-only, the image's USER and CMD) behind nginx on Ceph, the setup target first; the
+  // cluster's core specs against them, and what only the image shows (HEALTHCHECK, USER, font).
+  {
+    name: "container",
+    kind: "playwright",
+    args: ["-c", "playwright.cluster.config.ts", "e2e/cluster/wizard.spec.ts", "e2e/cluster/container.spec.ts", "--grep-invert", "two users"],
+    realS3: { lcDaySeconds: 0 },
+    env: { E2E_CLUSTER_CONTAINER: "1" },
+    containers: true,
+  },
   { name: "unit-node22", kind: "vitest", args: ["--project", "unit"], nodeMajor: "22" },
   { name: "integration-node22", kind: "vitest", args: ["--project", "integration"], nodeMajor: "22" },
   // Builds under Node 22 too: the build is part of what "Node 22 is supported" means.
