@@ -20,6 +20,8 @@ export type InstanceSpec = { id: string; port: number };
 export type Launcher = {
   command(spec: InstanceSpec, env: Record<string, string>): { command: string; args: string[]; cwd?: string; env: Record<string, string> };
   signal?(spec: InstanceSpec, signal: NodeJS.Signals): void;
+  /** What stop() sends first (an image's STOPSIGNAL); SIGTERM otherwise. */
+  stopSignal?: NodeJS.Signals;
 };
 
 function nodeLauncher(artifactDir: string): Launcher {
@@ -99,9 +101,9 @@ export class Instance {
     else this.child.kill(signal);
   }
 
-  /** SIGTERM (the instance drains), SIGKILL after graceMs. */
+  /** SIGTERM or the launcher's stop signal (the instance drains), SIGKILL after graceMs. */
   async stop(graceMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    this.signal("SIGTERM");
+    this.signal(this.launcher.stopSignal ?? "SIGTERM");
     const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
     const result = await this.exited;
     clearTimeout(timer);

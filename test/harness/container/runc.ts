@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { InstanceSpec, Launcher } from "../instance";
@@ -129,11 +129,17 @@ function runc(args: string[]): { status: number | null; stdout: string; stderr: 
  */
 export class RuncLauncher implements Launcher {
   private readonly bundles = mkdtempSync(path.join(tmpdir(), "avatar-relay-runc-"));
+  /** The image's STOPSIGNAL: what `docker stop` and a rolling update send. */
+  readonly stopSignal: NodeJS.Signals;
 
   constructor(
     readonly image: RunnableImage,
     private readonly prefix = `avatar-relay-${process.pid}`,
-  ) {}
+  ) {
+    const signal = image.stopSignal.startsWith("SIG") ? image.stopSignal : `SIG${image.stopSignal}`;
+    if (!(signal in os.constants.signals)) throw new Error(`${image.ref}: STOPSIGNAL ${image.stopSignal} is not a signal name`);
+    this.stopSignal = signal as NodeJS.Signals;
+  }
 
   containerId(spec: InstanceSpec): string {
     return `${this.prefix}-${spec.id}`;
