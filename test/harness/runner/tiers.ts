@@ -52,11 +52,12 @@ export const TIERS: Tier[] = [
   { name: "e2e-cluster", kind: "playwright", args: ["-c", "playwright.cluster.config.ts"] },
   // The image the Dockerfile builds (both targets), run as a deployment runs it: three containers
   // (runc, read-only, the image's USER and CMD) behind nginx on Ceph, the setup target first; the
-  // cluster's core specs against them, and what only the image shows (HEALTHCHECK, USER, font).
+  // cluster's core specs against them (wizard, kill, rolling restart, drain on SIGTERM), and what
+  // only the image shows (HEALTHCHECK, USER, font).
   {
     name: "container",
     kind: "playwright",
-    args: ["-c", "playwright.cluster.config.ts", "e2e/cluster/wizard.spec.ts", "e2e/cluster/container.spec.ts", "--grep-invert", "two users"],
+    args: ["-c", "playwright.cluster.config.ts", "e2e/cluster/wizard.spec.ts", "e2e/cluster/drain.spec.ts", "e2e/cluster/container.spec.ts", "--grep-invert", "two users"],
     realS3: { lcDaySeconds: 0 },
     env: { E2E_CLUSTER_CONTAINER: "1" },
     containers: true,
