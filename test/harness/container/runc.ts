@@ -37,7 +37,7 @@ type Inspected = {
 };
 
 /** Resolves USER (name or uid[:gid]) against the image's own /etc/passwd, as a container runtime does. */
-function resolveUser(rootfs: string, user: string): { uid: number; gid: number } {
+export function resolveUser(rootfs: string, user: string): { uid: number; gid: number } {
   const [name = "", group] = user.split(":");
   if (!name) return { uid: 0, gid: 0 };
   const entry = readFileSync(path.join(rootfs, "etc/passwd"), "utf8")
@@ -76,7 +76,7 @@ export function releaseImage(image: RunnableImage): void {
 }
 
 /** The OCI runtime spec of one container (runc spec's defaults, trimmed as the header says). */
-function runtimeSpec(image: RunnableImage, hostname: string, env: Record<string, string>, options: { readOnly: boolean; args?: string[]; tmp?: boolean }) {
+export function runtimeSpec(image: RunnableImage, hostname: string, env: Record<string, string>, options: { readOnly: boolean; args?: string[]; tmp?: boolean }) {
   const merged = new Map(image.env.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] as const));
   for (const [key, value] of Object.entries(env)) merged.set(key, value);
   const masked = ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"];
