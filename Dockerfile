@@ -9,6 +9,10 @@
 #   docker run -p 3000:3000 --env-file .env.production.local avatar-relay
 #   docker build --target setup -t avatar-relay-setup .  # `npm run s3:setup` against the env's S3
 #
+# With podman or buildah add `--format docker`: their default OCI format has no HEALTHCHECK and
+# drops it. CI builds both targets this way (the `container` tier) and runs the runtime image as
+# three containers, read-only, as USER node (test/harness/container/).
+#
 # Configuration comes from the environment at run time (lib/env.ts); nothing is baked in, and no
 # .env file is in the build context (.dockerignore), so `next build` finds none to copy into the
 # standalone output.
@@ -24,7 +28,14 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Optional build secrets for a private registry or a proxy with its own CA (never in a layer):
+#   docker build --secret id=npmrc,src=$HOME/.npmrc --secret id=npm_ca,src=/path/to/ca.pem .
+# Without them (the usual case) npm uses the public registry and the image's CA certificates.
+RUN --mount=type=secret,id=npmrc,required=false \
+    --mount=type=secret,id=npm_ca,required=false \
+    if [ -s /run/secrets/npmrc ]; then export NPM_CONFIG_USERCONFIG=/run/secrets/npmrc; fi; \
+    if [ -s /run/secrets/npm_ca ]; then export npm_config_cafile=/run/secrets/npm_ca NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    npm ci --no-audit --no-fund
 COPY . .
 
 FROM deps AS build

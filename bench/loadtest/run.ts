@@ -98,7 +98,7 @@ async function main() {
   applyBucketSetupWith(env);
   Object.assign(process.env, env); // verify() reads the same bucket through lib/storage
   const logDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-loadtest-logs-"));
-  const cluster = new Cluster({ artifactDir: artifact.dir, port: opts.port, instances: 3, env, logDir, idPrefix: "load-" });
+  const cluster = new Cluster({ runtime: artifact.dir, port: opts.port, instances: 3, env, logDir, idPrefix: "load-" });
   const cleanup = async () => {
     await cluster.stop().catch(() => undefined);
     await embedded?.close();

@@ -3,8 +3,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
 import { Cluster } from "@/test/harness/cluster";
+import { loadImage, RuncLauncher } from "@/test/harness/container/runc";
+import type { Instance } from "@/test/harness/instance";
+import { portIsOpen } from "@/test/harness/ports";
 
-import { INSTANCES, LB_ORIGIN, LB_PORT } from "./config";
+import { INSTANCES, LB_ORIGIN, LB_PORT, SPARE_PORT } from "./config";
 
 /**
  * `cluster`: three instances of the staged standalone server behind nginx, started once per
@@ -16,20 +19,24 @@ export const test = base.extend<{ cluster: Cluster }, { workerCluster: Cluster }
     // (The second argument is Playwright's `use`; named `provide` so React's hook lint leaves it alone.)
     async ({}, provide) => {
       const artifactDir = process.env.E2E_CLUSTER_ARTIFACT;
+      const image = process.env.E2E_CLUSTER_IMAGE;
       const env = process.env.E2E_CLUSTER_ENV;
-      if (!artifactDir || !env) throw new Error("run with -c playwright.cluster.config.ts (its globalSetup stages the app)");
+      if (!(artifactDir || image) || !env) throw new Error("run with -c playwright.cluster.config.ts (its globalSetup stages the app)");
+      // Containers of the built image (E2E_CLUSTER_CONTAINER=1), else node processes of the artifact.
+      const launcher = image ? new RuncLauncher(loadImage(image)) : undefined;
       const cluster = new Cluster({
-        artifactDir,
+        runtime: launcher ?? artifactDir!,
         port: LB_PORT,
         instances: INSTANCES,
         env: JSON.parse(env) as Record<string, string>,
         logDir: process.env.E2E_CLUSTER_LOG_DIR,
-        idPrefix: "node-",
+        idPrefix: image ? "container-" : "node-",
       });
       await cluster.start();
       console.log(`cluster: nginx ${cluster.url} -> ${cluster.instances().map((i) => `${i.spec.id} :${i.spec.port} (pid ${i.pid})`).join(", ")}`);
       await provide(cluster);
       await cluster.stop();
+      launcher?.dispose();
     },
     { scope: "worker", timeout: 180_000 },
   ],
@@ -47,6 +54,17 @@ export const test = base.extend<{ cluster: Cluster }, { workerCluster: Cluster }
     { auto: true },
   ],
 });
+
+/** An instance on SPARE_PORT, outside the load balancer, run as the cluster's are (a process or a container). */
+export async function startOutsideTheCluster(cluster: Cluster, env: Record<string, string>, id: string): Promise<Instance> {
+  const instance = cluster.outsider({ id, port: SPARE_PORT }, env);
+  const deadline = Date.now() + 30_000;
+  while (!(await portIsOpen(SPARE_PORT))) {
+    if (!instance.running || Date.now() > deadline) throw new Error(`${id} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return instance;
+}
 
 export { expect };
 export { expectAvatarIsCrop } from "../support/avatar-checks";

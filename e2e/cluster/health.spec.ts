@@ -1,25 +1,10 @@
 import net from "node:net";
 
-import { Instance } from "@/test/harness/instance";
-import { closedPort, portIsOpen } from "@/test/harness/ports";
+import { closedPort } from "@/test/harness/ports";
 
-import { SPARE_PORT } from "./config";
-import { expect, test } from "./fixtures";
+import { expect, startOutsideTheCluster, test } from "./fixtures";
 
 /** GET /api/health: what a load balancer's health check sees. */
-
-async function startOutsideTheCluster(env: Record<string, string>, id: string): Promise<Instance> {
-  const instance = new Instance({ id, port: SPARE_PORT }, process.env.E2E_CLUSTER_ARTIFACT!, { ...JSON.parse(process.env.E2E_CLUSTER_ENV!), ...env }, {
-    kind: "file",
-    path: `${process.env.E2E_CLUSTER_LOG_DIR}/${id}.log`,
-  });
-  const deadline = Date.now() + 30_000;
-  while (!(await portIsOpen(SPARE_PORT))) {
-    if (!instance.running || Date.now() > deadline) throw new Error(`${id} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return instance;
-}
 
 async function timedHealth(url: string) {
   const started = Date.now();
@@ -36,10 +21,10 @@ test("200 naming the instance, from every instance", async ({ cluster }) => {
   }
 });
 
-test("503 within a bounded time when S3 is unreachable: a closed port, then an S3 that never answers", async () => {
+test("503 within a bounded time when S3 is unreachable: a closed port, then an S3 that never answers", async ({ cluster }) => {
   test.setTimeout(90_000);
   const closed = await closedPort();
-  const refused = await startOutsideTheCluster({ S3_ENDPOINT: `http://127.0.0.1:${closed}` }, "no-s3");
+  const refused = await startOutsideTheCluster(cluster, { S3_ENDPOINT: `http://127.0.0.1:${closed}` }, "no-s3");
   try {
     const { response, ms, body } = await timedHealth(refused.url);
     console.log(`S3_ENDPOINT=http://127.0.0.1:${closed} (closed): /api/health ${response.status} ${body.error?.code} in ${ms} ms`);
@@ -57,7 +42,7 @@ test("503 within a bounded time when S3 is unreachable: a closed port, then an S
   const frozen = net.createServer((socket) => held.add(socket));
   await new Promise<void>((resolve) => frozen.listen(0, "127.0.0.1", resolve));
   const port = (frozen.address() as net.AddressInfo).port;
-  const hung = await startOutsideTheCluster({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REQUEST_TIMEOUT_MS: "1500" }, "frozen-s3");
+  const hung = await startOutsideTheCluster(cluster, { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REQUEST_TIMEOUT_MS: "1500" }, "frozen-s3");
   try {
     const { response, ms, body } = await timedHealth(hung.url);
     console.log(`S3 accepting but never answering (S3_REQUEST_TIMEOUT_MS=1500): /api/health ${response.status} ${body.error?.code} in ${ms} ms`);

@@ -36,7 +36,7 @@ export const test = base.extend<{ app: Cluster; provider: OidcProvider }, { work
       const tls = process.env.E2E_OIDC_TLS;
       if (!artifactDir || !env || !tls) throw new Error("run with -c playwright.oidc.config.ts (its globalSetup stages the app)");
       const app = new Cluster({
-        artifactDir,
+        runtime: artifactDir,
         port: LB_PORT,
         instances: 1,
         env: JSON.parse(env) as Record<string, string>,

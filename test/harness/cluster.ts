@@ -6,11 +6,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { getText, waitForHealthy } from "./http";
-import { Instance, startInstance, type InstanceSpec, type LogSink } from "./instance";
+import { Instance, startInstance, type InstanceSpec, type Launcher, type LogSink } from "./instance";
 import { startNginx, type LoadBalancer } from "./nginx";
 
 export type ClusterOptions = {
-  artifactDir: string;
+  /** The staged standalone artifact (each instance runs `node server.js` there), or a launcher (containers). */
+  runtime: string | Launcher;
   /** The load balancer's port; instances listen on the ports after it. */
   port: number;
   instances: number;
@@ -115,9 +116,14 @@ export class Cluster {
   async startOne(id: string): Promise<Instance> {
     const existing = this.instance(id);
     if (existing) return existing;
-    const instance = await startInstance({ spec: this.spec(id), artifactDir: this.options.artifactDir, env: this.options.env, sink: this.sink(id) });
+    const instance = await startInstance({ spec: this.spec(id), runtime: this.options.runtime, env: this.options.env, sink: this.sink(id) });
     this.running.set(id, instance);
     return instance;
+  }
+
+  /** An instance outside the load balancer (not started, not waited for), as the cluster's own run: same runtime and env, plus `env`. */
+  outsider(spec: InstanceSpec, env: Record<string, string>): Instance {
+    return new Instance(spec, this.options.runtime, { ...this.options.env, ...env }, this.sink(spec.id));
   }
 
   /** SIGKILL: the instance dies on the spot, in-flight requests and all. */

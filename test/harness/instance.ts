@@ -12,6 +12,38 @@ import { isRunning, track } from "./processes";
 
 export type InstanceSpec = { id: string; port: number };
 
+/**
+ * How an instance's process starts: by default `node server.js` in a staged artifact directory; a
+ * launcher starts it otherwise (container/runc.ts: a container of the built image) and, when the
+ * process it spawns is not the server itself, delivers signals to the server.
+ */
+export type Launcher = {
+  command(spec: InstanceSpec, env: Record<string, string>): { command: string; args: string[]; cwd?: string; env: Record<string, string> };
+  signal?(spec: InstanceSpec, signal: NodeJS.Signals): void;
+  /** What stop() sends first (an image's STOPSIGNAL); SIGTERM otherwise. */
+  stopSignal?: NodeJS.Signals;
+};
+
+function nodeLauncher(artifactDir: string): Launcher {
+  return {
+    command: (spec, env) => ({
+      command: process.execPath,
+      args: ["server.js"],
+      cwd: artifactDir,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...env,
+        HOSTNAME: "127.0.0.1",
+        PORT: String(spec.port),
+        INSTANCE_ID: spec.id,
+      },
+    }),
+  };
+}
+
 export type LogSink = { kind: "inherit" } | { kind: "file"; path: string };
 
 export class Instance {
@@ -20,26 +52,23 @@ export class Instance {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private log?: WriteStream;
 
+  private readonly launcher: Launcher;
+
+  /** `runtime`: the staged artifact directory (`node server.js` there), or a launcher. */
   constructor(
     readonly spec: InstanceSpec,
-    artifactDir: string,
+    runtime: string | Launcher,
     env: Record<string, string>,
     sink: LogSink,
   ) {
     this.url = `http://127.0.0.1:${spec.port}`;
+    this.launcher = typeof runtime === "string" ? nodeLauncher(runtime) : runtime;
+    const launch = this.launcher.command(spec, env);
     this.child = track(
-      spawn(process.execPath, ["server.js"], {
-        cwd: artifactDir,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          ...env,
-          HOSTNAME: "127.0.0.1",
-          PORT: String(spec.port),
-          INSTANCE_ID: spec.id,
-        },
+      spawn(launch.command, launch.args, {
+        cwd: launch.cwd,
+        // Exactly this environment (the declared NODE_ENV of ProcessEnv is the launcher's business).
+        env: launch.env as NodeJS.ProcessEnv,
         stdio: ["ignore", "pipe", "pipe"],
         // Its own process group: a Ctrl-C in the terminal reaches the cluster command only, which
         // then stops the instances in order (SIGTERM, drain) instead of all at once.
@@ -67,12 +96,14 @@ export class Instance {
   }
 
   signal(signal: NodeJS.Signals): void {
-    if (this.running) this.child.kill(signal);
+    if (!this.running) return;
+    if (this.launcher.signal) this.launcher.signal(this.spec, signal);
+    else this.child.kill(signal);
   }
 
-  /** SIGTERM (the instance drains), SIGKILL after graceMs. */
+  /** SIGTERM or the launcher's stop signal (the instance drains), SIGKILL after graceMs. */
   async stop(graceMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    this.signal("SIGTERM");
+    this.signal(this.launcher.stopSignal ?? "SIGTERM");
     const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
     const result = await this.exited;
     clearTimeout(timer);
@@ -83,13 +114,13 @@ export class Instance {
 /** Starts an instance and waits until its health check answers 200. */
 export async function startInstance(options: {
   spec: InstanceSpec;
-  artifactDir: string;
+  runtime: string | Launcher;
   env: Record<string, string>;
   sink: LogSink;
   timeoutMs?: number;
 }): Promise<Instance> {
   await waitForPortFree(options.spec.port);
-  const instance = new Instance(options.spec, options.artifactDir, options.env, options.sink);
+  const instance = new Instance(options.spec, options.runtime, options.env, options.sink);
   try {
     await waitForHealthy(instance, options.timeoutMs);
   } catch (error) {

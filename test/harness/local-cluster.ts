@@ -55,7 +55,7 @@ export async function runLocalCluster(opts: LocalClusterOptions): Promise<void> 
     throw error;
   }
 
-  const cluster = new Cluster({ artifactDir: artifact.dir, port: opts.port, instances: opts.instances, env });
+  const cluster = new Cluster({ runtime: artifact.dir, port: opts.port, instances: opts.instances, env });
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { hasBuild } from "../build";
+import { containerUnavailable } from "../container/base-image";
 import { cephAvailability, CephStartError, startCeph, type CephRgw } from "../ceph-rgw";
 import { nodeBinary } from "../node-binary.mjs";
 import { ROOT } from "../paths";
@@ -20,9 +21,9 @@ const CLI = {
 };
 
 /** CI must prove that the real-S3 and Node 22 tiers ran; elsewhere they may say why they did not. */
-export function ciRequires(env: NodeJS.ProcessEnv = process.env): { realS3: boolean; otherNode: boolean } {
+export function ciRequires(env: NodeJS.ProcessEnv = process.env): { realS3: boolean; otherNode: boolean; containers: boolean } {
   const ci = ["1", "true"].includes((env.CI ?? "").toLowerCase());
-  return { realS3: ci || env.S3_TEST_REQUIRED === "1", otherNode: ci };
+  return { realS3: ci || env.S3_TEST_REQUIRED === "1", otherNode: ci, containers: ci };
 }
 
 export type RunContext = {
@@ -110,6 +111,11 @@ export async function runTier(tier: Tier, context: RunContext): Promise<TierResu
     if ("why" in found) return done({ status: "did not run", why: found.why, required: required.otherNode, node: `v${tier.nodeMajor}` });
     node = path.join(found.bin, "node");
     base.node = found.version;
+  }
+
+  if (tier.containers) {
+    const why = containerUnavailable();
+    if (why) return done({ status: "did not run", why, required: required.containers });
   }
 
   let s3: Record<string, string> | undefined;

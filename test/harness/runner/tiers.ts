@@ -22,6 +22,8 @@ export type Tier = {
   quick?: boolean;
   /** Configuration the tier's app runs with (a Playwright tier's global setup passes its environment on). */
   env?: Record<string, string>;
+  /** Builds and runs the container image: needs podman, runc and debootstrap (required in CI). */
+  containers?: boolean;
 };
 
 export const TIERS: Tier[] = [
@@ -50,6 +52,18 @@ export const TIERS: Tier[] = [
   // Vercel's builder (`vercel build`, offline) on a copy of the project: sharp's binaries, Node 24, sizes, headers.
   { name: "vercel-build", kind: "vitest", args: ["--project", "vercel"] },
   { name: "e2e-cluster", kind: "playwright", args: ["-c", "playwright.cluster.config.ts"] },
+  // The image the Dockerfile builds (both targets), run as a deployment runs it: three containers
+  // (runc, read-only, the image's USER and CMD) behind nginx on Ceph, the setup target first; the
+  // cluster's core specs against them (wizard, kill, rolling restart, drain on SIGTERM), and what
+  // only the image shows (HEALTHCHECK, USER, font).
+  {
+    name: "container",
+    kind: "playwright",
+    args: ["-c", "playwright.cluster.config.ts", "e2e/cluster/wizard.spec.ts", "e2e/cluster/drain.spec.ts", "e2e/cluster/container.spec.ts", "--grep-invert", "two users"],
+    realS3: { lcDaySeconds: 0 },
+    env: { E2E_CLUSTER_CONTAINER: "1" },
+    containers: true,
+  },
   { name: "unit-node22", kind: "vitest", args: ["--project", "unit"], nodeMajor: "22" },
   { name: "integration-node22", kind: "vitest", args: ["--project", "integration"], nodeMajor: "22" },
   // Builds under Node 22 too: the build is part of what "Node 22 is supported" means.
