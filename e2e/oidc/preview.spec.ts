@@ -43,7 +43,7 @@ test.beforeAll(async () => {
   applyBucketSetupWith({ ...env, CORS_ALLOWED_ORIGINS: `${APP_URL},${PREVIEW_CORS_ORIGIN}` });
   const withoutUrl = Object.fromEntries(Object.entries(env).filter(([name]) => name !== "NEXTAUTH_URL"));
   preview = new Cluster({
-    artifactDir: process.env.E2E_OIDC_ARTIFACT!,
+    runtime: process.env.E2E_OIDC_ARTIFACT!,
     port: PREVIEW_PORT,
     instances: 1,
     env: { ...withoutUrl, VERCEL: "1", VERCEL_ENV: "preview", VERCEL_URL: "avatar-relay-4f3a2b1c-myteam.vercel.app", VERCEL_BRANCH_URL: PREVIEW_HOST },
