@@ -1,18 +1,18 @@
 /**
- * `vercel build` (Vercel's own builder, the CLI pinned in devDependencies) on a throw-away copy of
+ * `vercel build` (Vercel's own builder, the pinned CLI below) on a throw-away copy of
  * the project, offline: a `.vercel/project.json` written here stands in for `vercel pull`, so no
  * account, token or network is needed. A copy, so the run's own `.next` (which other tiers reuse)
  * is left alone; node_modules is hard-linked, not symlinked, because Turbopack refuses a
  * node_modules that points outside the project.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { ROOT } from "./paths";
 
-const NOT_COPIED = new Set(["node_modules", ".next", ".git", ".vercel", ".data", "test-results", "playwright-report", "blob-report", "coverage"]);
+const NOT_COPIED = new Set(["node_modules", ".next", ".git", ".vercel", ".data", ".cache", "test-results", "playwright-report", "blob-report", "coverage"]);
 
 /** What `vercel pull` would have written: a linked project's settings (the ids are placeholders). */
 export const VERCEL_PROJECT = {
@@ -21,6 +21,23 @@ export const VERCEL_PROJECT = {
   // installCommand "": dependencies are already there; nodeVersion: what the functions run on.
   settings: { framework: "nextjs", nodeVersion: "24.x", installCommand: "", buildCommand: null, outputDirectory: null, rootDirectory: null, devCommand: null },
 };
+
+/**
+ * The pinned CLI, installed once per machine into .cache/vercel-cli: not a devDependency, because
+ * its lock entries name platform packages (@vercel/vc-native-darwin-*) at versions the registry
+ * here does not have, and `npm ci` refuses a lock without them. TEST_VERCEL_CLI: a vc.js elsewhere.
+ */
+export const VERCEL_CLI_VERSION = "59.25.4";
+function vercelCli(): string {
+  if (process.env.TEST_VERCEL_CLI) return process.env.TEST_VERCEL_CLI;
+  const prefix = path.join(ROOT, ".cache", "vercel-cli", VERCEL_CLI_VERSION);
+  const cli = path.join(prefix, "node_modules/vercel/dist/vc.js");
+  if (existsSync(cli)) return cli;
+  mkdirSync(prefix, { recursive: true });
+  const npm = spawnSync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--no-save", `vercel@${VERCEL_CLI_VERSION}`], { stdio: "inherit" });
+  if (npm.status !== 0 || !existsSync(cli)) throw new Error(`could not install vercel@${VERCEL_CLI_VERSION} into ${prefix} (npm exit ${npm.status})`);
+  return cli;
+}
 
 export function vercelBuild(): { projectDir: string; outputDir: string } {
   const projectDir = mkdtempSync(path.join(tmpdir(), "avatar-relay-vercel-"));
@@ -38,8 +55,7 @@ export function vercelBuild(): { projectDir: string; outputDir: string } {
 
   // The outer run's VERCEL_* (a CI on Vercel, a developer's shell) and vitest's NODE_ENV=test must not reach the build.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VERCEL") && name !== "NODE_ENV"));
-  // TEST_VERCEL_CLI: a vc.js installed elsewhere (a checkout whose node_modules lacks the devDependency).
-  const cli = process.env.TEST_VERCEL_CLI ?? path.join(ROOT, "node_modules/vercel/dist/vc.js");
+  const cli = vercelCli();
   const result = spawnSync(process.execPath, [cli, "build", "--cwd", projectDir], {
     cwd: projectDir,
     stdio: "inherit",
