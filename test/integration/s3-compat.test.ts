@@ -79,7 +79,7 @@ async function putSome(prefix: string, names: string[]): Promise<void> {
 
 // First: the fallback test below switches this module's batch deletes off for good.
 describe("the round trips of crop and save (what bench/results/latest.md counts)", () => {
-  it("crop: HEAD preview + GET original + LIST its crops + 4 PUTs; save: 4 copies + HEAD of the crop's placeholder + history + pointer; after the answer: LIST + one delete", async () => {
+  it("crop: HEAD preview + GET original + LIST its crops + 4 PUTs; save: LIST the history (AVATARS_PER_USER) + 4 copies + HEAD of the crop's placeholder + history + pointer; after the answer: LIST + one delete", async () => {
     const sharp = (await import("sharp")).default;
     const { photoLike } = await import("@/test/harness/images");
     const { startUpload } = await import("@/lib/avatars/start-upload");
@@ -108,6 +108,7 @@ describe("the round trips of crop and save (what bench/results/latest.md counts)
     const avatars = `avatars/${user}/`;
     expect(distinct()).toEqual(
       new Set([
+        "GET", // the saved avatars counted, before the copies and again after the history record
         ...sizes.map((size) => `COPY ${avatars}renditions/${crop.cropId}/${size}.webp`),
         `HEAD ${upload}crops/${crop.cropId}/64.webp`, // its ThumbHash, read while the copies run
         `PUT ${avatars}history/${crop.cropId}.json`,
