@@ -25,7 +25,8 @@ import { rememberDrawing, rememberedDrawing, rememberedLookup, rememberLookup, t
  * `notModified` and no picture is drawn.
  *
  * What S3 said about a user is remembered a few seconds (lib/avatars/stable-lookups.ts), and
- * drawn defaults too; what is not remembered is read and drawn within the stable URL's own bound
+ * drawn defaults too, except for the user themself (`fresh`): whoever saved an avatar sees it at
+ * its stable URL at once on every instance, not only on the one that saved it; what is not remembered is read and drawn within the stable URL's own bound
  * (lib/avatars/stable-limiter.ts): past it 503 + Retry-After.
  */
 export type StableAvatar =
@@ -36,8 +37,10 @@ export type StableAvatar =
 
 const digest = (text: string) => createHash("sha256").update(text).digest("base64url").slice(0, 22);
 
-export async function stableAvatar(userId: string, size: number, options: { fallback: "default" | "none"; ifNoneMatch?: string | null }): Promise<StableAvatar> {
-  const remembered = rememberedLookup(userId);
+type StableOptions = { fallback: "default" | "none"; ifNoneMatch?: string | null; fresh?: boolean };
+
+export async function stableAvatar(userId: string, size: number, options: StableOptions): Promise<StableAvatar> {
+  const remembered = options.fresh ? undefined : rememberedLookup(userId);
   if (remembered) return answer(userId, size, remembered, options, withStableLookupSlot);
   return withStableLookupSlot(async () => {
     const lookup = await lookUp(userId);
@@ -55,7 +58,7 @@ async function lookUp(userId: string): Promise<StableLookup> {
 
 type InSlot = <T>(job: () => Promise<T>) => Promise<T>;
 
-async function answer(userId: string, size: number, lookup: StableLookup, options: { fallback: "default" | "none"; ifNoneMatch?: string | null }, inSlot: InSlot): Promise<StableAvatar> {
+async function answer(userId: string, size: number, lookup: StableLookup, options: StableOptions, inSlot: InSlot): Promise<StableAvatar> {
   if (lookup.current) {
     const location = await renditionUrl(userId, lookup.current.avatarId, renditionAtLeast(size));
     const etag = `"r-${digest(location)}"`;

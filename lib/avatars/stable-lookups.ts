@@ -5,8 +5,8 @@ import type { CurrentAvatarRecord } from "./schemas";
 /**
  * What the stable URL last read from S3 about a user, kept per instance for LOOKUP_TTL_MS so a
  * flood of requests for the same ids costs S3 nothing. Forgotten at once on this instance when the
- * user saves, selects or deletes (forgetStableLookup); another instance shows the change within
- * LOOKUP_TTL_MS, less than the minute browsers already keep the default picture (the route's
+ * user saves, selects or deletes (forgetStableLookup), and never used for the owner's own requests;
+ * another instance shows the change to others within LOOKUP_TTL_MS, less than the minute browsers already keep the default picture (the route's
  * Cache-Control).
  */
 export type StableLookup = { current: CurrentAvatarRecord } | { current: null; initials: string | undefined };

@@ -32,6 +32,26 @@ describe("stable URL lookups", () => {
     expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "redirect" });
   });
 
+  it("a save through another instance: others may see the remembered miss for the TTL, the owner (fresh) sees the save at once", async () => {
+    const { stableAvatar, ensureBucket, newTestUser } = await load();
+    const { putJson } = await import("@/lib/storage/objects");
+    const { currentAvatarKey, RENDITION_SIZES } = await import("@/lib/storage/keys");
+    await ensureBucket();
+    const user = newTestUser();
+    expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "default" });
+    // Another instance writes the pointer: this one's remembered miss is not told.
+    const avatarId = "9997000000000aaaaaaaaaaaa".slice(0, 25);
+    await putJson(currentAvatarKey(user), { version: 1, avatarId, sizes: [...RENDITION_SIZES], updatedAt: new Date().toISOString() });
+    expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "default" });
+    const before = await s3Calls();
+    const owner = await stableAvatar(user, 64, { fallback: "default", fresh: true });
+    expect(owner).toMatchObject({ kind: "redirect" });
+    expect(owner.kind === "redirect" && owner.location).toContain(`/renditions/${avatarId}/64.webp`);
+    expect((await s3Calls()) - before).toBe(1); // the pointer only
+    // What the owner read is remembered for everyone on this instance.
+    expect(await stableAvatar(user, 64, { fallback: "default" })).toMatchObject({ kind: "redirect" });
+  });
+
   it("ids not looked up lately go through a bound of their own: past it 503 server_busy with Retry-After", async () => {
     const { stableAvatar, newTestUser } = await load();
     const before = await s3Calls();
