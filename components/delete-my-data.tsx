@@ -48,7 +48,8 @@ export function DeleteMyData() {
             <li>your history of avatars,</li>
             <li>your current avatar: pages that show it get a generated picture instead,</li>
             <li>any upload you have not finished, with its crops,</li>
-            <li>the initials your generated picture shows (until you sign in again).</li>
+            <li>the initials your generated picture shows (until you sign in again),</li>
+            <li>your sessions in other browsers and devices: they are signed out (this one stays).</li>
           </ul>
           <p className="hint">It cannot be undone. Copies other sites or caches already made of a picture are not ours to delete.</p>
           <div className="actions">

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { listKeysUnder, s3EnvInUse } from "@/test/harness/s3-listing";
 
@@ -45,7 +45,7 @@ test("a user deletes their data after a confirmation that says what goes; their 
   const section = page.getByTestId("delete-my-data");
   await section.getByRole("button", { name: "Delete my data…" }).click();
   const confirmation = section.getByRole("group");
-  for (const what of [/every avatar you saved/, /your history/, /your current avatar/, /any upload you have not finished/, /cannot be undone/]) {
+  for (const what of [/every avatar you saved/, /your history/, /your current avatar/, /any upload you have not finished/, /other browsers and devices/, /cannot be undone/]) {
     await expect(confirmation).toContainText(what);
   }
   // Cancel first: nothing goes.
@@ -81,4 +81,35 @@ test("a user deletes their data after a confirmation that says what goes; their 
   await expect(section.getByRole("button", { name: "Delete my data…" })).toBeVisible(); // done, confirmation closed
   await expect(section.getByRole("alert")).toHaveCount(0);
   expect(listKeysUnder(s3, prefixes)).toEqual([]);
+});
+
+test("deleting my data signs out my other sessions at once; the one that deleted stays signed in", async ({ browser }) => {
+  const name = `two-browsers-${Date.now()}`;
+  const [deleting, other] = [await browser.newContext(), await browser.newContext()];
+  try {
+    const [here, there] = [await deleting.newPage(), await other.newPage()];
+    await new Wizard(here).signIn(name);
+    await new Wizard(there).signIn(name);
+    const idOf = async (page: Page) => ((await (await page.request.get("/api/auth/session")).json()) as { user?: { id?: string } }).user?.id;
+    expect(await idOf(there)).toBe(await idOf(here));
+    expect((await there.request.get("/api/avatars")).status()).toBe(200);
+
+    await here.goto("/avatar/history");
+    const section = here.getByTestId("delete-my-data");
+    await section.getByRole("button", { name: "Delete my data…" }).click();
+    await section.getByRole("button", { name: "Yes, delete everything" }).click();
+    await expect(here.getByRole("status").filter({ hasText: "Your other sessions are signed out" })).toBeVisible();
+
+    // The other browser: its API calls are refused, its pages ask it to sign in.
+    const refused = await there.request.get("/api/avatars");
+    expect(refused.status()).toBe(401);
+    await there.goto("/avatar/history");
+    await expect(there).toHaveURL(/\/signin\?callbackUrl=/);
+    // This one carries on, and the other can sign in again.
+    expect((await here.request.get("/api/avatars")).status()).toBe(200);
+    await new Wizard(there).signIn(name);
+    expect((await there.request.get("/api/avatars")).status()).toBe(200);
+  } finally {
+    await Promise.all([deleting.close(), other.close()]);
+  }
 });

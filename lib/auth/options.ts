@@ -1,5 +1,7 @@
 import "server-only";
 
+import { randomBytes } from "node:crypto";
+
 import type { NextAuthOptions } from "next-auth";
 
 import { rememberDisplayName } from "@/lib/avatars/profile";
@@ -8,7 +10,7 @@ import { errorFields, log } from "@/lib/log";
 
 import { issuersFor, providersFor, summarize, type ProviderSummary } from "./providers";
 import { safeRedirectPath } from "./redirect";
-import { sessionClaimsFor, sessionUserId } from "./session-token";
+import { sessionClaimsFor, sessionUserId, signedInOf } from "./session-token";
 import { userIdFor, type Identity } from "./user-id";
 
 export { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, type ProviderSummary } from "./providers";
@@ -44,12 +46,13 @@ export function getAuthOptions(): NextAuthOptions {
       jwt({ token, account }) {
         if (!account) return token;
         const identity = identityOf(account);
-        return { ...token, ...sessionClaimsFor(userIdFor(env.AUTH_USER_ID_KEY, identity), identity) };
+        const signedIn = { sid: randomBytes(16).toString("base64url"), at: Date.now() };
+        return { ...token, ...sessionClaimsFor(userIdFor(env.AUTH_USER_ID_KEY, identity), identity, signedIn) };
       },
       // A session whose provider was switched off since names nobody: currentUser() sees no user.
       session({ session, token }) {
         const id = sessionUserId(token, issuers);
-        return id ? { ...session, user: { ...session.user, id } } : { expires: session.expires };
+        return id ? { ...session, user: { ...session.user, id }, signedIn: signedInOf(token) } : { expires: session.expires };
       },
       // baseUrl is next-auth's own origin for this request: what appOrigin() computes (app-origin.test.ts).
       redirect({ url, baseUrl }) {

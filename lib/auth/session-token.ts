@@ -1,11 +1,14 @@
 import type { Identity } from "./user-id";
 
 /** What a session token carries about its user (next-auth's JWT, see types/next-auth.d.ts). */
-export type SessionClaims = { uid?: unknown; provider?: unknown; issuer?: unknown };
+export type SessionClaims = { uid?: unknown; provider?: unknown; issuer?: unknown; sid?: unknown; sat?: unknown };
 
-/** The claims the sign-in writes into the session token: the user id and who vouched for it. */
-export function sessionClaimsFor(uid: string, identity: Identity): { uid: string; provider: string; issuer: string } {
-  return { uid, provider: identity.provider, issuer: identity.issuer };
+/** Which sign-in a session came from: its own random id and when it was made (ms). */
+export type SignedIn = { sid?: string; at?: number };
+
+/** The claims the sign-in writes into the session token: the user id, who vouched for it, and the sign-in itself. */
+export function sessionClaimsFor(uid: string, identity: Identity, signedIn: Required<SignedIn>) {
+  return { uid, provider: identity.provider, issuer: identity.issuer, sid: signedIn.sid, sat: signedIn.at };
 }
 
 /**
@@ -17,4 +20,18 @@ export function sessionClaimsFor(uid: string, identity: Identity): { uid: string
 export function sessionUserId(claims: SessionClaims, issuers: ReadonlyMap<string, string>): string | undefined {
   if (typeof claims.uid !== "string" || typeof claims.provider !== "string" || typeof claims.issuer !== "string") return undefined;
   return issuers.get(claims.provider) === claims.issuer ? claims.uid : undefined;
+}
+
+export function signedInOf(claims: SessionClaims): SignedIn {
+  return { sid: typeof claims.sid === "string" ? claims.sid : undefined, at: typeof claims.sat === "number" ? claims.sat : undefined };
+}
+
+/** What "Delete my data" recorded: sessions signed in before `endedAt` are over, except the one that asked (`kept`). */
+export type SessionsEnded = { version: 1; endedAt: number; kept?: string };
+
+/** Whether a session was ended (pure). A token without a sign-in time counts as older than any end. */
+export function sessionWasEnded(signedIn: SignedIn, ended: SessionsEnded | null): boolean {
+  if (!ended) return false;
+  if (signedIn.sid !== undefined && signedIn.sid === ended.kept) return false;
+  return (signedIn.at ?? 0) < ended.endedAt;
 }

@@ -7,14 +7,18 @@ import { AppError } from "@/lib/errors";
 import { isUserId } from "@/lib/storage/keys";
 
 import { getAuthOptions } from "./options";
+import { isSessionEnded } from "./sessions-ended";
 
-export type SessionUser = { id: string; name: string; email?: string };
+export type SessionUser = { id: string; name: string; email?: string; sessionId?: string };
 
+/** The signed-in user, or null: no session, a provider switched off, or a session "Delete my data" ended. */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(getAuthOptions());
   const user = session?.user;
   if (!user?.id || !isUserId(user.id)) return null;
-  return { id: user.id, name: user.name ?? user.email ?? "you", email: user.email ?? undefined };
+  const signedIn = session?.signedIn ?? {};
+  if (await isSessionEnded(user.id, signedIn)) return null;
+  return { id: user.id, name: user.name ?? user.email ?? "you", email: user.email ?? undefined, sessionId: signedIn.sid };
 }
 
 /** For route handlers: no session is a 401 JSON answer. */

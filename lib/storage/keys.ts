@@ -130,6 +130,11 @@ export function avatarsPrefix(userId: string): string {
 
 export const historyPrefix = (userId: string) => `${avatarsPrefix(userId)}history/`;
 export const currentAvatarKey = (userId: string) => `${avatarsPrefix(userId)}current.json`;
+/** When "Delete my data" ended the user's other sessions; outside avatars/ so the deletion keeps it. */
+export function sessionsEndedKey(userId: string): string {
+  assertId("user", userId, isUserId);
+  return `sessions/${userId}/ended.json`;
+}
 /** What the default avatar needs to know about the user (initials only), written at sign-in. */
 export const profileKey = (userId: string) => `${avatarsPrefix(userId)}profile.json`;
 

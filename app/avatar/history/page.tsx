@@ -23,7 +23,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         )}
         {deleted && (
           <p role="status" className="notice">
-            Your data is deleted: every avatar, the history, the current avatar and any upload in progress.
+            Your data is deleted: every avatar, the history, the current avatar and any upload in progress. Your other sessions are signed out.
           </p>
         )}
         {page.items.length === 0 && (
