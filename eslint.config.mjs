@@ -16,6 +16,31 @@ const notFromTooling = {
   message: "The product does not import tests, e2e, bench or scripts; they import it.",
 };
 
+// Inside lib/ the layers point one way as well: the adapters (storage, images, http) know no use case
+// and no sign-in concern, and sign-in knows no use case; what a use case needs from them goes in as an
+// argument (a callback), and what both sides need sits in the lower one (lib/bytes.ts).
+const LIB_LAYERS = [
+  { folder: "storage", below: ["avatars", "auth", "http", "images"] },
+  { folder: "images", below: ["avatars", "auth", "http", "storage"] },
+  { folder: "http", below: ["avatars", "images", "storage"] },
+  { folder: "auth", below: ["avatars"] },
+];
+const libLayerRules = LIB_LAYERS.map(({ folder, below }) => ({
+  files: [`lib/${folder}/**`],
+  ignores: ["**/*.test.ts"],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          notFromTooling,
+          { group: below.flatMap((name) => [`@/lib/${name}/**`, `../${name}/**`]), message: `lib/${folder} sits below lib/{${below.join(",")}}: pass what it needs in, or move the shared bit down.` },
+        ],
+      },
+    ],
+  },
+}));
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -25,6 +50,7 @@ export default defineConfig([
     ignores: ["**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [notFromTooling] }] },
   },
+  ...libLayerRules,
   {
     files: ["app/**", "components/**"],
     rules: {

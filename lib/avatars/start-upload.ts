@@ -1,8 +1,8 @@
 import "server-only";
 
+import { describeOverLimit } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { describeOverLimit } from "@/lib/images/formats";
 import { newUploadId, originalKey } from "@/lib/storage/keys";
 import { presignUpload } from "@/lib/storage/objects";
 
