@@ -6,7 +6,7 @@
 import sharp from "sharp";
 
 import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
-import { slowChunkedPost } from "@/test/harness/http";
+import { slowChunkedPost } from "@/tools/http";
 import { photoLike } from "@/test/harness/images";
 import { sendToS3 } from "@/test/harness/s3-post";
 

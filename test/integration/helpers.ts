@@ -1,4 +1,4 @@
-import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
+import { applyBucketSetup, bucketTargetFromEnv } from "@/tools/bucket/bucket-setup";
 import { userIdFor } from "@/lib/auth/user-id";
 import { getEnv } from "@/lib/env";
 import { sendToS3 } from "@/test/harness/s3-post";
