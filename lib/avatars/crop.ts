@@ -3,7 +3,7 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { cropProblem, displayTransform, transformedSize } from "@/lib/images/crop-geometry";
-import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
+import { decodeLimits, withImageSlot } from "@/lib/limits/image-jobs";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { thumbHashOf } from "@/lib/images/placeholder-hash";

@@ -4,12 +4,12 @@ import { createHash } from "node:crypto";
 
 import { DEFAULT_AVATAR_VERSION, defaultAvatarDesign } from "@/lib/images/default-avatar";
 import { renderDefaultAvatar } from "@/lib/images/render-default";
+import { withStableLookupSlot } from "@/lib/limits/stable-limiter";
 
 import { readCurrent } from "./current-avatar";
 import { renditionUrl } from "./image-urls";
 import { readProfile } from "./profile";
 import { renditionAtLeast } from "./sizes";
-import { withStableLookupSlot } from "./stable-limiter";
 import { rememberDrawing, rememberedDrawing, rememberedLookup, rememberLookup, type StableLookup } from "./stable-lookups";
 
 /**
@@ -25,7 +25,7 @@ import { rememberDrawing, rememberedDrawing, rememberedLookup, rememberLookup, t
  *
  * What S3 said about a user is remembered a few seconds (lib/avatars/stable-lookups.ts), and
  * drawn defaults too; what is not remembered is read and drawn within the stable URL's own bound
- * (lib/avatars/stable-limiter.ts): past it 503 + Retry-After.
+ * (lib/limits/stable-limiter.ts): past it 503 + Retry-After.
  */
 export type StableAvatar =
   | { kind: "none" }

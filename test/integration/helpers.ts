@@ -25,7 +25,7 @@ export async function loadUseCases() {
     ...(await import("@/lib/avatars/finish-upload")),
     ...(await import("@/lib/avatars/crop")),
     ...(await import("@/lib/avatars/save")),
-    ...(await import("@/lib/images/image-jobs")),
+    ...(await import("@/lib/limits/image-jobs")),
     ensureBucket,
     newTestUser,
     sendToS3,

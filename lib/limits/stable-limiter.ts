@@ -1,7 +1,7 @@
 import "server-only";
 
 import { AppError } from "@/lib/errors";
-import { JobLimiter } from "@/lib/images/job-limiter";
+import { JobLimiter } from "./job-limiter";
 
 /**
  * The stable URL's own bound on work for ids this instance has not looked up lately (S3 reads,
