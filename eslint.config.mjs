@@ -25,8 +25,9 @@ const notFromTests = {
 // and no sign-in concern, and sign-in knows no use case; what a use case needs from them goes in as an
 // argument (a callback), and what both sides need sits in the lower one (lib/bytes.ts).
 const LIB_LAYERS = [
-  { folder: "storage", below: ["avatars", "auth", "http", "images", "client"] },
-  { folder: "images", below: ["avatars", "auth", "http", "storage"] },
+  { folder: "storage", below: ["avatars", "auth", "http", "images", "client", "limits"] },
+  { folder: "images", below: ["avatars", "auth", "http", "storage", "limits"] },
+  { folder: "limits", below: ["avatars", "auth", "http", "client"] },
   { folder: "http", below: ["avatars", "images", "storage"] },
   { folder: "auth", below: ["avatars"] },
 ];
