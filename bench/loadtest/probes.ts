@@ -1,5 +1,5 @@
 /**
- * After the run, the probes of issue 13 over HTTP against the same cluster: one user flooding
+ * After the run, the fairness and bound probes over HTTP against the same cluster: one user flooding
  * crops while another crops once, one user's burst of upload starts against the hourly bound, and
  * a 1 MiB chunked JSON body sent slowly to an instance.
  */
