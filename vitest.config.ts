@@ -17,7 +17,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "test/harness/**/*.test.ts", "bench/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "tools/**/*.test.ts", "test/harness/**/*.test.ts", "bench/**/*.test.ts"],
           environment: "node",
           // The image tests decode and encode real multi-megapixel pictures: about 1-3 s each alone,
           // several times that on a 2-core machine shared with builds and browsers (vitest's defaults,

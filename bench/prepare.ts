@@ -5,7 +5,7 @@ import path from "node:path";
 import { userIdFor } from "@/lib/auth/user-id";
 import { finishUpload } from "@/lib/avatars/finish-upload";
 import { getEnv } from "@/lib/env";
-import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
+import { applyBucketSetup, bucketTargetFromEnv } from "@/tools/bucket/bucket-setup";
 import { newUploadId, originalKey, previewKey } from "@/lib/storage/keys";
 import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
 

@@ -3,8 +3,8 @@
  * integration tests use it. Also the environment the app's code reads (lib/env.ts), set in
  * process.env before the first getEnv() call.
  */
-import { embeddedS3AppEnv } from "@/test/harness/app-env";
-import { startThrowawayS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
+import { embeddedS3AppEnv } from "@/tools/app-env";
+import { startThrowawayS3, type EmbeddedS3 } from "@/tools/embedded-s3";
 
 export const BENCH_BUCKET = "bench-avatars";
 

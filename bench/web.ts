@@ -13,9 +13,9 @@ import { spawn } from "node:child_process";
 
 import type { StartedUpload } from "@/lib/avatars/api-types";
 import { presignedPostForm } from "@/lib/client/upload-to-s3";
-import { waitForHealthy } from "@/test/harness/http";
-import { closedPort } from "@/test/harness/ports";
-import { isRunning } from "@/test/harness/processes";
+import { waitForHealthy } from "@/tools/http";
+import { closedPort } from "@/tools/ports";
+import { isRunning } from "@/tools/processes";
 
 import { loadInput, type InputSpec } from "./inputs";
 import { INPUT_CACHE } from "./prepare";

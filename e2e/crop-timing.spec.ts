@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { expect, test, type Page, type Route } from "@playwright/test";
 
-import { ROOT } from "@/test/harness/paths";
+import { ROOT } from "@/tools/paths";
 
 import { Wizard } from "./pages/wizard";
 import { S3_ORIGIN } from "./support/hold-s3-uploads";

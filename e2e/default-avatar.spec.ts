@@ -8,7 +8,7 @@ import { meanDifference } from "@/test/harness/images";
 import { Wizard } from "./pages/wizard";
 import { phonePhoto } from "./support/pictures";
 
-/** The stable avatar URL (issue 15, items 1 and 2): a default for everyone, any size, ETags. */
+/** The stable avatar URL: a default for everyone, any size, ETags. */
 
 let userCounter = 0;
 const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`;

@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { Wizard } from "./pages/wizard";
 
 /**
- * Placeholders (issue 15): on a throttled connection the header and the history page paint the
+ * Placeholders: on a throttled connection the header and the history page paint the
  * avatar's ThumbHash before the picture arrives. The connection is throttled with Chromium's own
  * network emulation, and the renditions' responses are held until the page has been looked at, so
  * "before the picture arrives" is a certainty rather than a race with the throttle.

@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { expect, test } from "@playwright/test";
 
-import { ROOT } from "@/test/harness/paths";
+import { ROOT } from "@/tools/paths";
 
 import { appRoutePaths, robotsAllows } from "./support/robots";
 import { expectServedAsStaticFile } from "./support/static-file";

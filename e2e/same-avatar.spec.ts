@@ -8,7 +8,7 @@ import type { CropResult, ReadyUpload, StartedUpload } from "@/lib/avatars/api-t
 import { exifTransform, type QuarterTurn, type Rect, type Size } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { meanDifference, photoLike } from "@/test/harness/images";
-import { ROOT } from "@/test/harness/paths";
+import { ROOT } from "@/tools/paths";
 import { sendToS3 } from "@/test/harness/s3-post";
 
 import { APP_ORIGIN, UPLOAD_MAX_BYTES } from "./single/config";

@@ -6,7 +6,7 @@ import sharp from "sharp";
 
 import type { StartedUpload } from "@/lib/avatars/api-types";
 import { makeBadFiles } from "@/test/harness/bad-files";
-import { slowChunkedPost } from "@/test/harness/http";
+import { slowChunkedPost } from "@/tools/http";
 import { photoLike } from "@/test/harness/images";
 
 import { APP_ORIGIN, AUTH_SECRET, AUTH_USER_ID_KEY, METRICS_TOKEN, UPLOAD_MAX_BYTES } from "./single/config";

@@ -69,7 +69,7 @@ const envObject = z.object({
   AVATARS_PER_USER: z.coerce.number().int().min(1).max(1000).default(100),
   IMAGE_JOBS_MAX: positiveInt(2),
   IMAGE_QUEUE_MAX: z.coerce.number().int().min(0).default(8),
-  /** One user's share of an instance's image jobs: running at once, and waiting (lib/images/job-limiter.ts). */
+  /** One user's share of an instance's image jobs: running at once, and waiting (lib/limits/job-limiter.ts). */
   IMAGE_JOBS_PER_USER: positiveInt(1),
   IMAGE_QUEUE_PER_USER: z.coerce.number().int().min(0).default(2),
   /**

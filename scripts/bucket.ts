@@ -3,9 +3,9 @@
  * `npm run s3:check` reports, in words a person can act on, what is missing or wrong.
  * Works against any S3 endpoint configured through the app's own environment variables.
  */
-import { loadProjectEnv } from "@/lib/cli/load-env";
+import { loadProjectEnv } from "@/tools/cli/load-env";
 import { getEnv } from "@/lib/env";
-import { applyBucketSetup, bucketTargetFromEnv, checkBucketSetup, formatFindings } from "@/lib/storage/bucket-setup";
+import { applyBucketSetup, bucketTargetFromEnv, checkBucketSetup, formatFindings } from "@/tools/bucket/bucket-setup";
 
 async function main() {
   const mode = process.argv[2];

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 
-import { compileResampleWasm, renderGenerated, RESAMPLE_GENERATED } from "@/test/harness/wasm";
+import { compileResampleWasm, renderGenerated, RESAMPLE_GENERATED } from "@/tools/wasm";
 
 const binary = await compileResampleWasm();
 writeFileSync(RESAMPLE_GENERATED, renderGenerated(binary));

@@ -1,6 +1,6 @@
 /**
  * `npm run cluster`: several instances of the production build behind nginx, on this machine
- * (test/harness/local-cluster.ts).
+ * (tools/local-cluster.ts).
  *
  *   npm run cluster                      # build, 3 instances, embedded S3, load balancer on :3200
  *   npm run cluster -- --instances 5 --port 8080 --skip-build
@@ -15,12 +15,12 @@
  * Dockerfile's image holds) with its own port and INSTANCE_ID; they share only the S3 settings,
  * AUTH_SECRET and NEXTAUTH_URL (= the load balancer's URL). Ctrl-C stops everything.
  */
-import "@/lib/cli/require-node";
+import "@/tools/cli/require-node";
 
 import { parseArgs } from "node:util";
 
-import { loadProjectEnv } from "@/lib/cli/load-env";
-import { runLocalCluster, type LocalClusterOptions } from "@/test/harness/local-cluster";
+import { loadProjectEnv } from "@/tools/cli/load-env";
+import { runLocalCluster, type LocalClusterOptions } from "@/tools/local-cluster";
 
 function options(): LocalClusterOptions {
   const { values } = parseArgs({

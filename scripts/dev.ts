@@ -3,16 +3,16 @@
  * .data/s3, git-ignored), makes sure the bucket and its CORS rules exist, then runs `next dev`.
  * Point S3_* at a real bucket (and S3_EMBEDDED=false) in .env.local to develop against it instead.
  */
-import "@/lib/cli/require-node";
+import "@/tools/cli/require-node";
 
 import { spawn } from "node:child_process";
 import path from "node:path";
 
 import { getEnv } from "@/lib/env";
-import { applyBucketSetup, bucketTargetFromEnv, formatFindings } from "@/lib/storage/bucket-setup";
+import { applyBucketSetup, bucketTargetFromEnv, formatFindings } from "@/tools/bucket/bucket-setup";
 
-import { loadProjectEnv } from "@/lib/cli/load-env";
-import { startEmbeddedS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
+import { loadProjectEnv } from "@/tools/cli/load-env";
+import { startEmbeddedS3, type EmbeddedS3 } from "@/tools/embedded-s3";
 
 async function main() {
   loadProjectEnv();

@@ -10,7 +10,7 @@ import path from "node:path";
 
 import sharp from "sharp";
 
-import { ROOT } from "@/test/harness/paths";
+import { ROOT } from "@/tools/paths";
 
 const app = path.join(ROOT, "app");
 const svg = readFileSync(path.join(app, "icon.svg"));

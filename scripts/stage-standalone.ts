@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 
-import { stageArtifact } from "@/test/harness/build";
+import { stageArtifact } from "@/tools/build";
 
 const target = process.argv[2];
 if (!target) {

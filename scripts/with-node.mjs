@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Runs a command under another Node.js major version (test/harness/node-binary.mjs fetches the
+ * Runs a command under another Node.js major version (tools/node-binary.mjs fetches the
  * official binary from the npm registry). CI runs the whole suite under Node 24 this way, whatever
  * node the machine has.
  *
@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
-import { nodeBinary } from "../test/harness/node-binary.mjs";
+import { nodeBinary } from "../tools/node-binary.mjs";
 
 const [major, command, ...args] = process.argv.slice(2);
 const required = ["1", "true"].includes((process.env.CI ?? "").toLowerCase());

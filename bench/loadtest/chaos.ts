@@ -3,8 +3,8 @@
  * SIGKILLed and brought back, a rolling SIGTERM restart of every instance, S3 frozen (SIGSTOP) for
  * a few seconds. Each event is timed and logged for the report.
  */
-import type { Cluster } from "@/test/harness/cluster";
-import { sleep } from "@/test/harness/processes";
+import type { Cluster } from "@/tools/cluster";
+import { sleep } from "@/tools/processes";
 
 export type ChaosEvent = { at: number; until: number; what: string };
 

@@ -3,7 +3,7 @@
  * restarts (a counter that goes down belongs to a new process), to put beside the load test's own
  * count of the answers it got.
  */
-import { sleep } from "@/test/harness/processes";
+import { sleep } from "@/tools/processes";
 
 /** The request counter the app exports (lib/metrics) and the labels that identify an answer. */
 export const REQUEST_COUNTER = "avatar_relay_http_requests_total";

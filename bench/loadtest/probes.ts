@@ -1,12 +1,12 @@
 /**
- * After the run, the probes of issue 13 over HTTP against the same cluster: one user flooding
+ * After the run, the fairness and bound probes over HTTP against the same cluster: one user flooding
  * crops while another crops once, one user's burst of upload starts against the hourly bound, and
  * a 1 MiB chunked JSON body sent slowly to an instance.
  */
 import sharp from "sharp";
 
 import type { ReadyUpload, StartedUpload } from "@/lib/avatars/api-types";
-import { slowChunkedPost } from "@/test/harness/http";
+import { slowChunkedPost } from "@/tools/http";
 import { photoLike } from "@/test/harness/images";
 import { sendToS3 } from "@/test/harness/s3-post";
 

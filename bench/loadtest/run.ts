@@ -15,14 +15,14 @@ import { parseArgs } from "node:util";
 
 import sharp from "sharp";
 
-import { embeddedS3AppEnv, testAppEnv } from "@/test/harness/app-env";
-import { applyBucketSetupWith } from "@/test/harness/bucket";
-import { buildOnce, stageArtifact } from "@/test/harness/build";
+import { embeddedS3AppEnv, testAppEnv } from "@/tools/app-env";
+import { applyBucketSetupWith } from "@/tools/bucket/apply-setup";
+import { buildOnce, stageArtifact } from "@/tools/build";
 import { cephAvailability, startCeph, type CephRgw } from "@/test/harness/ceph-rgw";
-import { Cluster } from "@/test/harness/cluster";
-import { startThrowawayS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
+import { Cluster } from "@/tools/cluster";
+import { startThrowawayS3, type EmbeddedS3 } from "@/tools/embedded-s3";
 import { photoLike } from "@/test/harness/images";
-import { sleep } from "@/test/harness/processes";
+import { sleep } from "@/tools/processes";
 import { handleSignals, interrupted } from "@/test/harness/runner/child";
 
 import { chaosPlan, runChaos } from "./chaos";

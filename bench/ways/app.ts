@@ -4,7 +4,7 @@ import { cropUpload } from "@/lib/avatars/crop";
 import { getEnv } from "@/lib/env";
 import type { CropRequest } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
-import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
+import { decodeLimits, withImageSlot } from "@/lib/limits/image-jobs";
 import { encodeRenditions, inspectImage } from "@/lib/images/pipeline";
 import { cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
 import { withDownloadBuffer } from "@/lib/storage/download-buffers";

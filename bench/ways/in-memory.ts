@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { PLACEHOLDER_SOURCE_SIZE } from "@/lib/avatars/placeholder-source";
 import { getEnv } from "@/lib/env";
 import { attentionSquare } from "@/lib/images/attention-crop";
-import { decodeLimits } from "@/lib/images/image-jobs";
+import { decodeLimits } from "@/lib/limits/image-jobs";
 import type { CropRequest, Rect } from "@/lib/images/crop-geometry";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, encodeRenditions, inspectImage, makePreview, type CroppedSquare } from "@/lib/images/pipeline";

@@ -19,10 +19,10 @@ import path from "node:path";
 
 import type { Browser, Page } from "@playwright/test";
 
-import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
-import { waitForHealthy } from "@/test/harness/http";
-import { closedPort } from "@/test/harness/ports";
-import { isRunning } from "@/test/harness/processes";
+import { applyBucketSetup, bucketTargetFromEnv } from "@/tools/bucket/bucket-setup";
+import { waitForHealthy } from "@/tools/http";
+import { closedPort } from "@/tools/ports";
+import { isRunning } from "@/tools/processes";
 
 import { INPUTS, inputPath, loadInput, type InputSpec } from "../inputs";
 import { INPUT_CACHE } from "../prepare";

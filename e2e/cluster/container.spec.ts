@@ -3,10 +3,10 @@ import sharp from "sharp";
 import { initialsOf } from "@/lib/avatars/initials";
 import { defaultAvatarDesign, defaultAvatarSvg } from "@/lib/images/default-avatar";
 import { ApiUser } from "@/test/harness/api-user";
-import type { Cluster } from "@/test/harness/cluster";
+import type { Cluster } from "@/tools/cluster";
 import { RuncLauncher } from "@/test/harness/container/runc";
 import { meanDifference } from "@/test/harness/images";
-import { closedPort } from "@/test/harness/ports";
+import { closedPort } from "@/tools/ports";
 
 import { LB_ORIGIN, SPARE_PORT } from "./config";
 import { expect, startOutsideTheCluster, test } from "./fixtures";

@@ -3,7 +3,7 @@ import sharp from "sharp";
 import type { AvatarPage, AvatarView, CropResult } from "@/lib/avatars/api-types";
 import { ApiUser } from "@/test/harness/api-user";
 import { photoLike } from "@/test/harness/images";
-import { portIsOpen } from "@/test/harness/ports";
+import { portIsOpen } from "@/tools/ports";
 
 import { slowPost } from "./api";
 import { LB_ORIGIN } from "./config";

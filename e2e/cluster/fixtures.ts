@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
-import { Cluster } from "@/test/harness/cluster";
+import { Cluster } from "@/tools/cluster";
 import { loadImage, RuncLauncher } from "@/test/harness/container/runc";
-import type { Instance } from "@/test/harness/instance";
-import { portIsOpen } from "@/test/harness/ports";
+import type { Instance } from "@/tools/instance";
+import { portIsOpen } from "@/tools/ports";
 
 import { INSTANCES, LB_ORIGIN, LB_PORT, SPARE_PORT } from "./config";
 

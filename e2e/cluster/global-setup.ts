@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv, testAppEnv } from "@/test/harness/app-env";
-import { applyBucketSetupWith } from "@/test/harness/bucket";
-import { buildOnce, stageArtifact } from "@/test/harness/build";
+import { embeddedS3AppEnv, testAppEnv } from "@/tools/app-env";
+import { applyBucketSetupWith } from "@/tools/bucket/apply-setup";
+import { buildOnce, stageArtifact } from "@/tools/build";
 import { ensureBaseImage } from "@/test/harness/container/base-image";
 import { buildImages } from "@/test/harness/container/image";
 import { loadImage, releaseImage, runOnce } from "@/test/harness/container/runc";
-import { startEmbeddedS3 } from "@/test/harness/embedded-s3";
-import { nginxBinary } from "@/test/harness/nginx";
+import { startEmbeddedS3 } from "@/tools/embedded-s3";
+import { nginxBinary } from "@/tools/nginx";
 import { OidcProvider } from "@/test/harness/oidc-provider";
 import { s3TargetAppEnv, s3TargetFromEnv } from "@/test/harness/s3-target";
 

@@ -1,6 +1,6 @@
 import net from "node:net";
 
-import { closedPort } from "@/test/harness/ports";
+import { closedPort } from "@/tools/ports";
 
 import { expect, startOutsideTheCluster, test } from "./fixtures";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { ROOT } from "@/test/harness/paths";
+import { ROOT } from "@/tools/paths";
 
 import { expectServedAsStaticFile } from "../support/static-file";
 

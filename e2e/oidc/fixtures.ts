@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from "@playwright/test";
 
-import { Cluster } from "@/test/harness/cluster";
+import { Cluster } from "@/tools/cluster";
 import { OidcProvider } from "@/test/harness/oidc-provider";
 import { authorizationUrlOf, completeLoginAtProvider, signInThroughProvider } from "../support/oidc-sign-in";
 

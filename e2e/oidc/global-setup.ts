@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv, testAppEnv } from "@/test/harness/app-env";
-import { applyBucketSetupWith } from "@/test/harness/bucket";
-import { buildOnce, stageArtifact } from "@/test/harness/build";
-import { startEmbeddedS3 } from "@/test/harness/embedded-s3";
-import { nginxBinary } from "@/test/harness/nginx";
+import { embeddedS3AppEnv, testAppEnv } from "@/tools/app-env";
+import { applyBucketSetupWith } from "@/tools/bucket/apply-setup";
+import { buildOnce, stageArtifact } from "@/tools/build";
+import { startEmbeddedS3 } from "@/tools/embedded-s3";
+import { nginxBinary } from "@/tools/nginx";
 
 import { APP_URL, AUTH_SECRET, AUTH_USER_ID_KEY, OIDC_CLIENT, OIDC_PORT, S3_PORT } from "./config";
 

@@ -1,7 +1,7 @@
 import { request as httpsRequest } from "node:https";
 
-import { Cluster } from "@/test/harness/cluster";
-import { applyBucketSetupWith } from "@/test/harness/bucket";
+import { Cluster } from "@/tools/cluster";
+import { applyBucketSetupWith } from "@/tools/bucket/apply-setup";
 
 import { chromiumLaunchOptions } from "../../playwright.config";
 import { Wizard } from "../pages/wizard";

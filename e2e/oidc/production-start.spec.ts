@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { DEVELOPMENT_SECRETS } from "@/lib/env";
-import { getText, waitForHealthy } from "@/test/harness/http";
-import { Instance } from "@/test/harness/instance";
+import { getText, waitForHealthy } from "@/tools/http";
+import { Instance } from "@/tools/instance";
 
 import { SPARE_PORT } from "./config";
 import { expect, test } from "./fixtures";

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { embeddedS3AppEnv, testAppEnv } from "@/test/harness/app-env";
-import { applyBucketSetupWith } from "@/test/harness/bucket";
-import { buildOnce } from "@/test/harness/build";
-import { startEmbeddedS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
-import { waitForHealthy } from "@/test/harness/http";
-import { NEXT_BIN, ROOT } from "@/test/harness/paths";
-import { isRunning, track } from "@/test/harness/processes";
+import { embeddedS3AppEnv, testAppEnv } from "@/tools/app-env";
+import { applyBucketSetupWith } from "@/tools/bucket/apply-setup";
+import { buildOnce } from "@/tools/build";
+import { startEmbeddedS3, type EmbeddedS3 } from "@/tools/embedded-s3";
+import { waitForHealthy } from "@/tools/http";
+import { NEXT_BIN, ROOT } from "@/tools/paths";
+import { isRunning, track } from "@/tools/processes";
 import { s3TargetAppEnv, s3TargetFromEnv } from "@/test/harness/s3-target";
 
 import { APP_ORIGIN, APP_PORT, AUTH_SECRET, AUTH_USER_ID_KEY, EMBEDDED_S3_PORT, METRICS_TOKEN, UPLOAD_MAX_BYTES } from "./config";

@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 
 import type { NextAuthOptions } from "next-auth";
 
-import { rememberDisplayName } from "@/lib/avatars/profile";
 import { getEnv } from "@/lib/env";
 import { errorFields, log } from "@/lib/log";
 
@@ -20,7 +19,12 @@ export function enabledProviders(): ProviderSummary[] {
   return summarize(getAuthOptions().providers);
 }
 
-let cached: NextAuthOptions | undefined;
+/** What the app does at each sign-in, given the user's id and display name (the route handler passes it in). */
+export type SignInListener = (userId: string, displayName: string | null | undefined) => Promise<void>;
+
+type Account = { provider: string; providerAccountId: string };
+
+let cached: { options: NextAuthOptions; userIdOf: (account: Account) => string } | undefined;
 
 /**
  * next-auth with JWT sessions: any instance that knows AUTH_SECRET verifies any session; no
@@ -28,16 +32,33 @@ let cached: NextAuthOptions | undefined;
  * (next-auth's useSecureCookies default; lib/http/app-origin.ts derives that origin as next-auth does). Errors of the OAuth flow (a tampered state, a replayed
  * code, the provider unreachable) come back to the sign-in page, which says what happened.
  */
-export function getAuthOptions(): NextAuthOptions {
-  if (cached) return cached;
+export function getAuthOptions(onSignIn?: SignInListener): NextAuthOptions {
+  const { options, userIdOf } = (cached ??= buildOptions());
+  if (!onSignIn) return options;
+  return {
+    ...options,
+    events: {
+      // A sign-in does not fail because its listener did: the app's (the default avatar's initials,
+      // lib/avatars/profile.ts) is best effort, and the identicon is drawn until the next sign-in.
+      async signIn({ user, account }) {
+        if (!account) return;
+        await onSignIn(userIdOf(account), user.name ?? user.email).catch((error: unknown) =>
+          log("warn", "the sign-in listener failed (the default avatar's initials were not stored); the sign-in goes on", { ...errorFields(error) }),
+        );
+      },
+    },
+  };
+}
+
+function buildOptions(): { options: NextAuthOptions; userIdOf: (account: Account) => string } {
   const env = getEnv();
   const issuers = issuersFor(env);
-  const identityOf = (account: { provider: string; providerAccountId: string }): Identity => {
+  const identityOf = (account: Account): Identity => {
     const issuer = issuers.get(account.provider);
     if (!issuer) throw new Error(`a sign-in through "${account.provider}", which this configuration does not switch on`);
     return { provider: account.provider, issuer, subject: account.providerAccountId };
   };
-  cached = {
+  const options: NextAuthOptions = {
     secret: env.AUTH_SECRET,
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
     pages: { signIn: "/signin", error: "/signin" },
@@ -59,17 +80,6 @@ export function getAuthOptions(): NextAuthOptions {
         return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
       },
     },
-    events: {
-      // The default avatar's initials (lib/avatars/profile.ts). A sign-in does not fail because S3
-      // did not take them: the default is the identicon until the next sign-in.
-      async signIn({ user, account }) {
-        if (!account) return;
-        const userId = userIdFor(env.AUTH_USER_ID_KEY, identityOf(account));
-        await rememberDisplayName(userId, user.name ?? user.email).catch((error: unknown) =>
-          log("warn", "the display name's initials were not stored; the default avatar is the identicon", { ...errorFields(error) }),
-        );
-      },
-    },
   };
-  return cached;
+  return { options, userIdOf: (account) => userIdFor(env.AUTH_USER_ID_KEY, identityOf(account)) };
 }

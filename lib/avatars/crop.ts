@@ -3,13 +3,14 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { cropProblem, displayTransform, transformedSize } from "@/lib/images/crop-geometry";
-import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
 import { CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { thumbHashOf } from "@/lib/images/placeholder-hash";
-import { cropIdFromCropKey, cropKey, cropsPrefix, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { assertRoomForCrop, countCrops } from "@/lib/limits/crops-per-upload";
+import { decodeLimits, withImageSlot } from "@/lib/limits/image-jobs";
+import { cropKey, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
 import { withDownloadBuffer } from "@/lib/storage/download-buffers";
-import { getObjectBytes, headObject, listKeys, putObject } from "@/lib/storage/objects";
+import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
 
 import type { CropResult } from "./api-types";
 import { cropUrl } from "./image-urls";
@@ -57,12 +58,7 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
       }
       const problem = cropProblem(crop, transformedSize(displayedSizeFrom(metadata), displayTransform(1, crop.rotation)));
       if (problem) throw new AppError("invalid_crop", problem);
-      if ((await crops) >= env.CROPS_PER_UPLOAD) {
-        throw new AppError(
-          "crop_limit_reached",
-          `You have cropped this picture ${env.CROPS_PER_UPLOAD} times, the most one upload allows. Go back to save one of those crops, or upload the picture again to keep cropping.`,
-        );
-      }
+      assertRoomForCrop(await crops, env.CROPS_PER_UPLOAD);
     } catch (error) {
       download.abort();
       throw error;
@@ -74,26 +70,6 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
   }));
   const [url] = await Promise.all([cropUrl(userId, uploadId, cropId), ...uploads]);
   return { uploadId, cropId, url };
-}
-
-/**
- * The crops an upload has, whichever instance made them: S3 is the only place that knows, so the
- * crops prefix is listed (four renditions per crop; a crop with any rendition counts). Crops made
- * at the same moment on other instances may not be listed yet, so a burst across instances can
- * pass the bound by the crops in flight; the bound is about storage and work, not exactness.
- */
-async function countCrops(userId: string, uploadId: string, atLeast: number): Promise<number> {
-  const ids = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await listKeys(cropsPrefix(userId, uploadId), { continuationToken: token });
-    for (const key of page.keys) {
-      const id = cropIdFromCropKey(userId, uploadId, key);
-      if (id) ids.add(id);
-    }
-    token = page.nextToken;
-  } while (token && ids.size < atLeast);
-  return ids.size;
 }
 
 /** A crop made earlier, for the save step's page. */

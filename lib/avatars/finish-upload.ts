@@ -3,7 +3,7 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { attentionSquare } from "@/lib/images/attention-crop";
-import { decodeLimits, withImageSlot } from "@/lib/images/image-jobs";
+import { decodeLimits, withImageSlot } from "@/lib/limits/image-jobs";
 import { inspectImage, makePreview } from "@/lib/images/pipeline";
 import { scaleSquare } from "@/lib/images/suggested-crop";
 import { originalKey, previewKey, uploadPrefix } from "@/lib/storage/keys";

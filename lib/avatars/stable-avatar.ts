@@ -4,13 +4,12 @@ import { createHash } from "node:crypto";
 
 import { DEFAULT_AVATAR_VERSION, defaultAvatarDesign } from "@/lib/images/default-avatar";
 import { renderDefaultAvatar } from "@/lib/images/render-default";
-import { ifNoneMatchHits } from "@/lib/http/etag";
+import { withStableLookupSlot } from "@/lib/limits/stable-limiter";
 
 import { readCurrent } from "./current-avatar";
 import { renditionUrl } from "./image-urls";
 import { readProfile } from "./profile";
 import { renditionAtLeast } from "./sizes";
-import { withStableLookupSlot } from "./stable-limiter";
 import { rememberDrawing, rememberedDrawing, rememberedLookup, rememberLookup, type StableLookup } from "./stable-lookups";
 
 /**
@@ -21,13 +20,14 @@ import { rememberDrawing, rememberedDrawing, rememberedLookup, rememberLookup, t
  * Each answer has an ETag that changes when the answer would: the redirect's is a digest of its
  * Location (a new current avatar, and also a new signing window of a presigned URL, so a browser
  * never revalidates its way back to an expired signature); the default's is a digest of what it
- * is drawn from (drawing version, user, size, initials). A client that already holds it gets
- * `notModified` and no picture is drawn.
+ * is drawn from (drawing version, user, size, initials). A client that already holds it (`clientHas`,
+ * the route's If-None-Match check) gets `notModified` and no picture is drawn.
  *
  * What S3 said about a user is remembered a few seconds (lib/avatars/stable-lookups.ts), and
  * drawn defaults too, except for the user themself (`fresh`): whoever saved an avatar sees it at
- * its stable URL at once on every instance, not only on the one that saved it; what is not remembered is read and drawn within the stable URL's own bound
- * (lib/avatars/stable-limiter.ts): past it 503 + Retry-After.
+ * its stable URL at once on every instance, not only on the one that saved it. What is not
+ * remembered is read and drawn within the stable URL's own bound (lib/limits/stable-limiter.ts):
+ * past it 503 + Retry-After.
  */
 export type StableAvatar =
   | { kind: "none" }
@@ -35,9 +35,9 @@ export type StableAvatar =
   | { kind: "default"; etag: string; notModified: true }
   | { kind: "default"; etag: string; notModified: false; body: Buffer };
 
-const digest = (text: string) => createHash("sha256").update(text).digest("base64url").slice(0, 22);
+type StableOptions = { fallback: "default" | "none"; clientHas?: (etag: string) => boolean; fresh?: boolean };
 
-type StableOptions = { fallback: "default" | "none"; ifNoneMatch?: string | null; fresh?: boolean };
+const digest = (text: string) => createHash("sha256").update(text).digest("base64url").slice(0, 22);
 
 export async function stableAvatar(userId: string, size: number, options: StableOptions): Promise<StableAvatar> {
   const remembered = options.fresh ? undefined : rememberedLookup(userId);
@@ -62,12 +62,12 @@ async function answer(userId: string, size: number, lookup: StableLookup, option
   if (lookup.current) {
     const location = await renditionUrl(userId, lookup.current.avatarId, renditionAtLeast(size));
     const etag = `"r-${digest(location)}"`;
-    return { kind: "redirect", etag, location, notModified: ifNoneMatchHits(options.ifNoneMatch, etag) };
+    return { kind: "redirect", etag, location, notModified: options.clientHas?.(etag) ?? false };
   }
   if (options.fallback === "none") return { kind: "none" };
   const { initials } = lookup;
   const etag = `"d${DEFAULT_AVATAR_VERSION}-${digest(`${userId}/${size}/${initials ?? ""}`)}"`;
-  if (ifNoneMatchHits(options.ifNoneMatch, etag)) return { kind: "default", etag, notModified: true };
+  if (options.clientHas?.(etag)) return { kind: "default", etag, notModified: true };
   const body = rememberedDrawing(etag) ?? (await inSlot(() => renderDefaultAvatar(defaultAvatarDesign(userId, initials), size)));
   rememberDrawing(etag, body);
   return { kind: "default", etag, notModified: false, body };

@@ -1,14 +1,14 @@
 import "server-only";
 
+import { describeOverLimit } from "@/lib/bytes";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { describeOverLimit } from "@/lib/images/formats";
+import { admitUploadStart } from "@/lib/limits/upload-quota";
 import { newUploadId, originalKey } from "@/lib/storage/keys";
 import { presignUpload } from "@/lib/storage/objects";
 
 import type { StartedUpload } from "./api-types";
 import type { StartUploadInput } from "./schemas";
-import { admitUploadStart } from "./upload-quota";
 
 /**
  * Step 1 of the wizard: a presigned POST or PUT (S3_UPLOAD_METHOD) for one new upload under the

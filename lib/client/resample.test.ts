@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { photoLike } from "@/test/harness/images";
-import { compileResampleWasm, renderGenerated, RESAMPLE_GENERATED } from "@/test/harness/wasm";
+import { compileResampleWasm, renderGenerated, RESAMPLE_GENERATED } from "@/tools/wasm";
 
 import { axisFilter, loadResampler, premultiply, unpremultiply, WEIGHT_BITS, type ResamplerFactory } from "./resample";
 

@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 import { AppError } from "@/lib/errors";
+import { MAX_JSON_BYTES } from "@/lib/limits/fixed";
 import { appMetrics } from "@/lib/metrics/registry";
 
-import { MAX_JSON_BYTES, parseJsonBody, route, userRoute } from "./handler";
+import { parseJsonBody, route, userRoute } from "./handler";
 
 /**
  * The one wrapper every route handler goes through, called the way Next calls a route handler: a

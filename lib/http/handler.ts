@@ -5,6 +5,7 @@ import type { z } from "zod";
 
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
+import { MAX_JSON_BYTES } from "@/lib/limits/fixed";
 import { errorFields, instanceId, log } from "@/lib/log";
 import { HSTS } from "@/lib/security/headers";
 import { countRateLimited, observeRequest } from "@/lib/metrics/registry";
@@ -25,7 +26,6 @@ type RouteContext<P> = { params: Promise<P> };
 type HandlerInput<P> = { request: NextRequest; params: P; requestId: string };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-export const MAX_JSON_BYTES = 16 * 1024;
 
 /**
  * Cross-site requests that change state are refused. Browsers send Origin on every POST/DELETE;

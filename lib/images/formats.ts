@@ -12,19 +12,8 @@ export function isAcceptedMimeType(value: string): value is AcceptedMimeType {
   return (ACCEPTED_MIME_TYPES as readonly string[]).includes(value);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MB`;
-}
-
-/** "The file is 12.3 MB; the limit is 10 MB.", exact in bytes when rounding would make both look equal. */
-export function describeOverLimit(size: number, limit: number): string {
-  const [a, b] = [formatBytes(size), formatBytes(limit)];
-  return a === b
-    ? `is ${size.toLocaleString("en-US")} bytes; the limit is ${limit.toLocaleString("en-US")} bytes (${b}).`
-    : `is ${a}; the limit is ${b}.`;
-}
+// The browser's upload files import these from here; lib/bytes.ts is their home (storage needs them too).
+export { describeOverLimit, formatBytes } from "@/lib/bytes";
 
 /** Largest side of the preview the crop step shows instead of the original. */
 export const PREVIEW_MAX_SIDE = 1600;

@@ -34,11 +34,7 @@ function decode(bytes: Buffer, limits: DecodeLimits): Sharp {
   return sharp(bytes, inputOptions(limits)).timeout({ seconds: limits.timeoutSeconds });
 }
 
-/**
- * libwebp's effort (0-6; sharp's default is 4). At 2 a 512 px square encodes 2.5× faster (25 ms
- * instead of 64 ms here) and the 1600 px preview 1.5× faster, for files 1-3% larger at the same
- * quality setting (PSNR within 0.3 dB), measured on a 2-core machine when the setting was chosen.
- */
+/** libwebp's effort (0-6; sharp's default 4): 2 encodes much faster for files a little larger (docs/decisions/webp-effort.md). */
 const WEBP_EFFORT = 2;
 
 /** Encoder settings of every avatar rendition. */

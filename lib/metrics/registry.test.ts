@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { JobLimiter } from "@/lib/images/job-limiter";
+import { JobLimiter } from "@/lib/limits/job-limiter";
 
 /**
  * The registry and its metrics, as the scrape sees them. Next loads route handlers,

@@ -1,12 +1,7 @@
 /**
- * Buffers that originals are downloaded into, kept for the next download. A fresh 5.6 MB buffer
- * per download costs more CPU than filling it (new pages from the kernel, and the garbage
- * collector reacting to the external memory): reading a 24 MP original into a reused buffer took
- * 6 ms of CPU against 16-22 ms into a fresh one, measured on this project's 2-core machine. Only
- * image jobs download originals, and they are bounded (IMAGE_JOBS_MAX), so a few buffers do.
- *
- * A lease's buffer goes back for reuse only once the job is over AND every download tracked into it
- * has settled: an aborted download may still be writing when its job has already thrown.
+ * Buffers that originals are downloaded into, kept for the next download: a fresh one per download
+ * costs more CPU than filling it (docs/decisions/original-download-buffers.md has the measurement).
+ * A buffer goes back only once its job is over and every download into it has settled.
  */
 
 /** What a download asks of its lease: a buffer of `size` bytes, and to be waited for before reuse. */

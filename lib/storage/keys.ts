@@ -61,7 +61,7 @@ export function userUploadsPrefix(userId: string): string {
 }
 
 /**
- * The uploads a user started in one hour (lib/avatars/upload-quota.ts): one slot key per admitted
+ * The uploads a user started in one hour (lib/limits/upload-quota.ts): one slot key per admitted
  * start where S3 honours conditional writes, else one marker per start, named by its upload id.
  */
 export function uploadsStartedPrefix(userId: string, hourWindow: number): string {

@@ -13,8 +13,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
+import { describeOverLimit } from "@/lib/bytes";
 import { AppError } from "@/lib/errors";
-import { describeOverLimit } from "@/lib/images/formats";
 
 import type { DownloadLease } from "./download-buffers";
 import { AVATARS_PREFIX } from "./keys";

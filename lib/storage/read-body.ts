@@ -5,9 +5,8 @@ import { AppError } from "@/lib/errors";
 /**
  * A response body into one buffer of the announced length, filled as chunks arrive: a 48 MP
  * original is held once, not once in chunks and again in their concatenation (without a length,
- * chunks are gathered). Read in flowing mode ('data' events): `for await` reads a Node stream in
- * paused mode, where each read() first concatenates the chunks buffered meanwhile, a second copy
- * of the file (for a 5.6 MB original, measured at 5-8 ms of CPU more on this project's 2-core machine).
+ * chunks are gathered). Read in flowing mode ('data' events): `for await` would concatenate buffered
+ * chunks, a second copy of the file (docs/decisions/original-download-buffers.md).
  * `allocate` gives the buffer of the announced length (a reused one: lib/storage/download-buffers.ts).
  */
 export function readBody(

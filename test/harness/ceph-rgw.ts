@@ -11,8 +11,8 @@ import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { ROOT } from "./paths";
-import { choosePort } from "./ports";
+import { ROOT } from "../../tools/paths";
+import { choosePort } from "../../tools/ports";
 import { interrupted, onExit, runChild } from "./runner/child";
 
 const CEPH_SCRIPT = path.join(ROOT, "test/harness/ceph-rgw.sh");

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
-import { ROOT } from "./paths";
-import { waitUntilListening } from "./ports";
-import { isRunning, track } from "./processes";
+import { ROOT } from "../../tools/paths";
+import { waitUntilListening } from "../../tools/ports";
+import { isRunning, track } from "../../tools/processes";
 
 /** Starts and stops the test OpenID provider (oidc-provider-server.ts) as its own process. */
 export type OidcProviderOptions = { port: number; clientId: string; clientSecret: string; redirectUris: string[] };

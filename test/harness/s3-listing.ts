@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
-import { ROOT, TSX_NODE_ARGS } from "./paths";
+import { ROOT, TSX_NODE_ARGS } from "../../tools/paths";
 
 /** The S3_* settings of the app under test, as the e2e global setup leaves them in E2E_S3_ENV_IN_USE. */
 export function s3EnvInUse(): Record<string, string> {

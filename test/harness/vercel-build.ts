@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, write
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { ROOT } from "./paths";
+import { ROOT } from "../../tools/paths";
 
 const NOT_COPIED = new Set(["node_modules", ".next", ".git", ".vercel", ".data", ".cache", "test-results", "playwright-report", "blob-report", "coverage"]);
 

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { snapshotEnv } from "@/test/harness/app-env";
+import { snapshotEnv } from "@/tools/app-env";
 
 /** libvips's time on one picture (IMAGE_DECODE_TIMEOUT_SECONDS), at its smallest here, set before any app module reads the env. */
 

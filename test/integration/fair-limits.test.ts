@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { snapshotEnv } from "@/test/harness/app-env";
+import { snapshotEnv } from "@/tools/app-env";
 import { photoLike } from "@/test/harness/images";
 
 /**

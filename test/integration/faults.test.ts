@@ -5,8 +5,8 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { snapshotEnv } from "@/test/harness/app-env";
-import { startEmbeddedS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
+import { snapshotEnv } from "@/tools/app-env";
+import { startEmbeddedS3, type EmbeddedS3 } from "@/tools/embedded-s3";
 import { photoLike } from "@/test/harness/images";
 
 /**

@@ -1,5 +1,5 @@
-import { embeddedS3AppEnv } from "@/test/harness/app-env";
-import { startThrowawayS3 } from "@/test/harness/embedded-s3";
+import { embeddedS3AppEnv } from "@/tools/app-env";
+import { startThrowawayS3 } from "@/tools/embedded-s3";
 
 /**
  * A real S3-compatible server over HTTP on loopback (s3rver) for the integration tests; the app's

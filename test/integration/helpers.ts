@@ -1,4 +1,4 @@
-import { applyBucketSetup, bucketTargetFromEnv } from "@/lib/storage/bucket-setup";
+import { applyBucketSetup, bucketTargetFromEnv } from "@/tools/bucket/bucket-setup";
 import { userIdFor } from "@/lib/auth/user-id";
 import { getEnv } from "@/lib/env";
 import { sendToS3 } from "@/test/harness/s3-post";
@@ -25,7 +25,7 @@ export async function loadUseCases() {
     ...(await import("@/lib/avatars/finish-upload")),
     ...(await import("@/lib/avatars/crop")),
     ...(await import("@/lib/avatars/save")),
-    ...(await import("@/lib/images/image-jobs")),
+    ...(await import("@/lib/limits/image-jobs")),
     ensureBucket,
     newTestUser,
     sendToS3,

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { snapshotEnv } from "@/test/harness/app-env";
+import { snapshotEnv } from "@/tools/app-env";
 import { photoLike } from "@/test/harness/images";
 
 /** Abuse limits, with small limits set before any app module reads the env (restored after). */

@@ -16,7 +16,7 @@ import { getObjectJson, putJson } from "@/lib/storage/objects";
 import { ensureBucket, newTestUser, sendToS3 } from "./helpers";
 
 /**
- * Placeholders (issue 15): the crop step computes a ThumbHash once, the save keeps it in the history
+ * Placeholders: the crop step computes a ThumbHash once, the save keeps it in the history
  * record and the current pointer, and every avatar the API returns carries it. Against a real S3.
  */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { bucketTargetFromEnv, checkBucketSetup, type Finding } from "@/lib/storage/bucket-setup";
+import { bucketTargetFromEnv, checkBucketSetup, type Finding } from "@/tools/bucket/bucket-setup";
 
 import { ensureBucket } from "./helpers";
 

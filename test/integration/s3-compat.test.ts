@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { snapshotEnv } from "@/test/harness/app-env";
-import { startThrowawayS3, type EmbeddedS3 } from "@/test/harness/embedded-s3";
+import { snapshotEnv } from "@/tools/app-env";
+import { startThrowawayS3, type EmbeddedS3 } from "@/tools/embedded-s3";
 
 /**
  * The app's S3 traffic, seen on the wire: which requests crop and save make, and how the app copes

@@ -13,14 +13,14 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
-import { corsRules, lifecycleRules } from "@/lib/storage/bucket-config";
-import { applyBucketSetup, checkBucketSetup, type Finding } from "@/lib/storage/bucket-setup";
+import { corsRules, lifecycleRules } from "@/tools/bucket/bucket-config";
+import { applyBucketSetup, checkBucketSetup, type Finding } from "@/tools/bucket/bucket-setup";
 import { UPLOADS_PREFIX } from "@/lib/storage/keys";
 
 import { createTestBucket, deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
 
 /**
- * `npm run s3:setup` / `npm run s3:check` (lib/storage/bucket-setup.ts) against a real S3: setup
+ * `npm run s3:setup` / `npm run s3:check` (tools/bucket/bucket-setup.ts) against a real S3: setup
  * creates a bucket the app can use, and check notices, in words a person can act on, when CORS or
  * the lifecycle rule is missing or wrong.
  */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 
 import { probeConditionalWrites, type ConditionalWriteSupport } from "@/lib/storage/conditional-writes";
 import { isConditionalConflict, isPreconditionFailed, s3ErrorName, s3StatusOf } from "@/lib/storage/s3-errors";
-import { snapshotEnv } from "@/test/harness/app-env";
+import { snapshotEnv } from "@/tools/app-env";
 import { s3TargetAppEnv } from "@/test/harness/s3-target";
 
 import { describeS3, randomHex, useTestBucket } from "./support";

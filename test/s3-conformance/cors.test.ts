@@ -3,7 +3,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { expect, test } from "vitest";
 
-import { corsRules } from "@/lib/storage/bucket-config";
+import { corsRules } from "@/tools/bucket/bucket-config";
 import { postPolicyConditions } from "@/lib/storage/post-policy";
 import { presignUploadWith } from "@/lib/storage/presign-upload";
 import { postToS3, sendToS3 } from "@/test/harness/s3-post";

@@ -1,7 +1,7 @@
 import { GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { expect, test } from "vitest";
 
-import { lifecycleRules } from "@/lib/storage/bucket-config";
+import { lifecycleRules } from "@/tools/bucket/bucket-config";
 import { UPLOADS_PREFIX } from "@/lib/storage/keys";
 
 import { describeS3, randomHex, sleep, target, useTestBucket, objectExists } from "./support";

@@ -9,8 +9,8 @@ import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync, chownSync } from "node:fs";
 import path from "node:path";
 
-import { nodeBinary } from "../node-binary.mjs";
-import { ROOT } from "../paths";
+import { nodeBinary } from "../../../tools/node-binary.mjs";
+import { ROOT } from "../../../tools/paths";
 
 export const CACHE = path.join(ROOT, ".cache", "container");
 const SUITE = "bookworm";

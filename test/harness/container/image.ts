@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { ROOT } from "../paths";
+import { ROOT } from "../../../tools/paths";
 
 import { podman } from "./base-image";
 

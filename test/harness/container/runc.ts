@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { InstanceSpec, Launcher } from "../instance";
+import type { InstanceSpec, Launcher } from "../../../tools/instance";
 
 import { podman } from "./base-image";
 

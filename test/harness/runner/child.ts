@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 
-import { ROOT } from "../paths";
+import { ROOT } from "../../../tools/paths";
 
 let current: ChildProcess | undefined;
 let interruptedBy: NodeJS.Signals | undefined;

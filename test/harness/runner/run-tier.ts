@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { hasBuild } from "../build";
+import { hasBuild } from "../../../tools/build";
 import { containerUnavailable } from "../container/base-image";
 import { cephAvailability, CephStartError, startCeph, type CephRgw } from "../ceph-rgw";
-import { nodeBinary } from "../node-binary.mjs";
-import { ROOT } from "../paths";
+import { nodeBinary } from "../../../tools/node-binary.mjs";
+import { ROOT } from "../../../tools/paths";
 import { S3_TARGET_VARIABLES, s3TargetFromEnv } from "../s3-target";
 
 import { interrupted, runChild } from "./child";

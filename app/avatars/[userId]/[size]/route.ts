@@ -5,6 +5,7 @@ import { parseAvatarSize } from "@/lib/avatars/sizes";
 import { stableAvatar } from "@/lib/avatars/stable-avatar";
 import { currentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { ifNoneMatchHits } from "@/lib/http/etag";
 import { route } from "@/lib/http/handler";
 import { parseParam } from "@/lib/http/params";
 
@@ -29,9 +30,10 @@ export const GET = route<{ userId: string; size: string }>(async ({ request, par
   if (new Set(search.keys()).size !== [...search.keys()].length || (query.s !== undefined && Number(query.s) !== size)) {
     throw new AppError("bad_request", "The query may hold d=404 and s (the same size as the path), each at most once, and nothing else.");
   }
+  const ifNoneMatch = request.headers.get("if-none-match");
   // The owner reads their own writes: after a save on another instance, not the remembered lookup.
   const fresh = (await currentUser())?.id === userId;
-  const answer = await stableAvatar(userId, size, { fallback: query.d === "404" ? "none" : "default", ifNoneMatch: request.headers.get("if-none-match"), fresh });
+  const answer = await stableAvatar(userId, size, { fallback: query.d === "404" ? "none" : "default", clientHas: (etag) => ifNoneMatchHits(ifNoneMatch, etag), fresh });
   if (answer.kind === "none") throw new AppError("avatar_not_found", "This user has no avatar.");
   const cacheControl = answer.kind === "redirect" ? REDIRECT_CACHE : DEFAULT_CACHE;
   const headers: Record<string, string> = { etag: answer.etag, "cache-control": cacheControl };

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createS3Client } from "./s3-client";
+import { createS3Client } from "@/lib/storage/s3-client";
+
 import { uploadEnforcementFindings } from "./upload-enforcement";
 
 /** A store like Cloudflare R2 or Backblaze B2: no PostObject (501), everything else accepted. */

@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 
 import { embeddedS3AppEnv, sharedAppEnv } from "./app-env";
-import { applyBucketSetupWith } from "./bucket";
+import { applyBucketSetupWith } from "./bucket/apply-setup";
 import { buildOnce, stageArtifact } from "./build";
 import { Cluster } from "./cluster";
 import { startEmbeddedS3, type EmbeddedS3 } from "./embedded-s3";

@@ -5,12 +5,12 @@ import { randomBytes } from "node:crypto";
 import { DeleteObjectCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
 
 import { uploadRequest } from "@/lib/client/upload-to-s3";
+import { UPLOADS_PREFIX } from "@/lib/storage/keys";
+import { presignUploadWith } from "@/lib/storage/presign-upload";
+import { s3ErrorName } from "@/lib/storage/s3-errors";
+import type { PresignedUpload, UploadMethod } from "@/lib/storage/upload-target";
 
 import type { Finding } from "./bucket-setup";
-import { UPLOADS_PREFIX } from "./keys";
-import { presignUploadWith } from "./presign-upload";
-import { s3ErrorName } from "./s3-errors";
-import type { PresignedUpload, UploadMethod } from "./upload-target";
 
 /**
  * What `npm run s3:check` proves on the real store beyond its settings: that it refuses the

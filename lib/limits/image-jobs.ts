@@ -2,10 +2,10 @@ import "server-only";
 
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import type { DecodeLimits } from "@/lib/images/pipeline";
 import { trackImageJobs } from "@/lib/metrics/registry";
 
 import { JobLimiter } from "./job-limiter";
-import type { DecodeLimits } from "./pipeline";
 
 let limiter: JobLimiter | undefined;
 

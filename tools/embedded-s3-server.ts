@@ -4,7 +4,7 @@
  * ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only has in its legacy provider;
  * without it every paginated listing answers 500. Only this fake S3 process gets that flag.
  *
- * Usage: node --openssl-legacy-provider --import tsx test/harness/embedded-s3-server.ts --port 4569 --dir .data/s3
+ * Usage: node --openssl-legacy-provider --import tsx tools/embedded-s3-server.ts --port 4569 --dir .data/s3
  * Prints one line "ready http://127.0.0.1:<port>" once it accepts requests.
  */
 import fs from "node:fs";

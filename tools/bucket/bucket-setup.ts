@@ -15,15 +15,15 @@ import {
 } from "@aws-sdk/client-s3";
 
 import { getEnv } from "@/lib/env";
+import { bucketUrl } from "@/lib/storage/bucket-url";
+import { probeConditionalWrites, type ConditionalWriteSupport } from "@/lib/storage/conditional-writes";
+import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "@/lib/storage/keys";
+import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
+import { s3ErrorName, s3StatusOf } from "@/lib/storage/s3-errors";
+import type { UploadMethod } from "@/lib/storage/upload-target";
 
 import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID, sampleOrigin, uploadHttpMethod } from "./bucket-config";
-import { bucketUrl } from "./bucket-url";
-import { probeConditionalWrites, type ConditionalWriteSupport } from "./conditional-writes";
-import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "./keys";
-import { createS3Client, s3SettingsFromEnv } from "./s3-client";
-import { s3ErrorName, s3StatusOf } from "./s3-errors";
 import { uploadEnforcementFindings, versioningFinding } from "./upload-enforcement";
-import type { UploadMethod } from "./upload-target";
 
 /**
  * Applies and checks the bucket settings the app needs, against any S3 endpoint. The check

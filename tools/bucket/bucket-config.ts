@@ -1,5 +1,5 @@
-import { UPLOADS_PREFIX } from "./keys";
-import type { UploadMethod } from "./upload-target";
+import { UPLOADS_PREFIX } from "@/lib/storage/keys";
+import type { UploadMethod } from "@/lib/storage/upload-target";
 
 /**
  * The bucket settings the app depends on, as plain data: the setup command applies them, the

@@ -1,7 +1,7 @@
 /** The bucket set up by the project's own command, the way a deployment does it. */
 import { spawnSync } from "node:child_process";
 
-import { ROOT, TSX_NODE_ARGS } from "./paths";
+import { ROOT, TSX_NODE_ARGS } from "../paths";
 
 /** `npm run s3:setup` (scripts/bucket.ts apply) with this app environment, in production mode. */
 export function applyBucketSetupWith(env: Record<string, string | undefined>): void {
