@@ -86,8 +86,16 @@ describe("finish when the browser shows its own copy", () => {
     const lazy = await finishUpload(user, await uploaded(user, file), { previewInBrowser: true });
     const eager = await finishUpload(user, await uploaded(user, file));
     expect(contains(lazy.suggestedCrop!, subject), JSON.stringify(lazy.suggestedCrop)).toBe(true);
+    expect(lazy.suggestedCrop).toMatchObject({ width: 1600, height: 1600 });
     // One analysis pixel of the preview's short side is 1600 / 128 = 12.5 displayed pixels here.
     expect(Math.abs(lazy.suggestedCrop!.left - eager.suggestedCrop!.left)).toBeLessThanOrEqual(25);
+  });
+
+  it("suggests the largest square when the analysis copy's width was rounded (1600×1000: 410×256)", async () => {
+    const user = newTestUser();
+    const file = await sharp(await faceLike(1600, 1000, { left: 1100, top: 300, width: 300, height: 360 }, 3)).jpeg({ quality: 90 }).toBuffer();
+    const lazy = await finishUpload(user, await uploaded(user, file), { previewInBrowser: true });
+    expect(lazy.suggestedCrop).toMatchObject({ width: 1000, height: 1000 });
   });
 
   it("a truncated JPEG is refused as before, and nothing is left", async () => {
