@@ -59,8 +59,10 @@ describe("finish when the browser shows its own copy", () => {
     // The same facts (the suggestion is the lazy finish's own, from its smaller analysis copy).
     const withoutSuggestion = (m: Record<string, string> | undefined) => ({ ...m, "suggested-crop": undefined });
     expect(withoutSuggestion((await headObject(previewKey(user, lazyId)))?.metadata)).toEqual(withoutSuggestion((await headObject(previewKey(user, eagerId)))?.metadata));
-    // The next request finds it (the same URL, nothing made again).
-    expect(await checkedPreviewUrl(user, lazyId)).toBe(state.preview.url);
+    // The next request finds it (the same object, nothing made again: the preview's date stays).
+    const stored = (await headObject(previewKey(user, lazyId)))?.lastModified;
+    expect(new URL(await checkedPreviewUrl(user, lazyId)).pathname).toBe(new URL(state.preview.url).pathname);
+    expect((await headObject(previewKey(user, lazyId)))?.lastModified).toEqual(stored);
 
     const crop = await cropUpload(user, lazyId, { left: 100, top: 100, width: 1200, height: 1200, rotation: 90 as const });
     const eagerCrop = await cropUpload(user, eagerId, { left: 100, top: 100, width: 1200, height: 1200, rotation: 90 as const });
