@@ -51,6 +51,7 @@ test.describe("authorization on every route handler", () => {
   const handlers = (i: typeof ids) => [
     { method: "POST", path: "/api/uploads", data: { contentType: "image/png", size: 10 } },
     { method: "GET", path: `/api/uploads/${i.ready}` },
+    { method: "GET", path: `/api/uploads/${i.ready}/preview` },
     { method: "POST", path: `/api/uploads/${i.ready}/finish` },
     { method: "POST", path: `/api/uploads/${i.ready}/crop`, data: { left: 0, top: 0, width: 10, height: 10, rotation: 0 } },
     { method: "POST", path: `/api/uploads/${i.pending}/save`, data: { cropId: i.crop } },
@@ -101,6 +102,7 @@ test.describe("authorization on every route handler", () => {
     for (const bad of notIds) {
       for (const [method, url, data] of [
         ["GET", `/api/uploads/${bad}`, undefined],
+        ["GET", `/api/uploads/${bad}/preview`, undefined],
         ["POST", `/api/uploads/${bad}/finish`, undefined],
         ["POST", `/api/uploads/${bad}/crop`, { left: 0, top: 0, width: 10, height: 10, rotation: 0 }],
         ["POST", `/api/uploads/${ids.pending}/save`, { cropId: decodeURIComponent(bad) }],

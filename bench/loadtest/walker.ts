@@ -96,7 +96,8 @@ export class Walker {
       await s3.arrayBuffer();
       if (s3.status >= 300) throw new ApiError(`S3 refused the upload (${s3.status})`, s3.status, "s3_refused");
       step = "finish";
-      const ready = await this.call<ReadyUpload>("finish", `/api/uploads/${started.uploadId}/finish`, { method: "POST" });
+      // As the early crop step (the default flow) sends it: the browser shows its own copy, no preview is made.
+      const ready = await this.call<ReadyUpload>("finish", `/api/uploads/${started.uploadId}/finish`, { method: "POST", body: { previewInBrowser: true } });
       step = "crop";
       const side = Math.min(ready.displayed.width, ready.displayed.height) - 10;
       const crop = await this.call<CropResult>("crop", `/api/uploads/${started.uploadId}/crop`, { method: "POST", body: { left: 5, top: 5, width: side, height: side, rotation: 0 } });

@@ -8,7 +8,7 @@ import { cropToRenditions, inspectImage } from "@/lib/images/pipeline";
 import { thumbHashOf } from "@/lib/images/placeholder-hash";
 import { assertRoomForCrop, countCrops } from "@/lib/limits/crops-per-upload";
 import { decodeLimits, withImageSlot } from "@/lib/limits/image-jobs";
-import { cropKey, newAvatarId, originalKey, previewKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
+import { cropKey, newAvatarId, originalKey, RENDITION_SIZES, type RenditionSize } from "@/lib/storage/keys";
 import { withDownloadBuffer } from "@/lib/storage/download-buffers";
 import { getObjectBytes, headObject, putObject } from "@/lib/storage/objects";
 
@@ -17,6 +17,7 @@ import { cropUrl } from "./image-urls";
 import { PLACEHOLDER_SOURCE_SIZE, THUMB_HASH_METADATA } from "./placeholder-source";
 import { displayedSizeFrom } from "./preview-metadata";
 import type { CropInput } from "./schemas";
+import { checkedFacts } from "./upload-state";
 
 /**
  * Step 2: crop the original (not the preview) so the avatar has every pixel the user chose. The
@@ -24,9 +25,9 @@ import type { CropInput } from "./schemas";
  */
 export async function cropUpload(userId: string, uploadId: string, crop: CropInput): Promise<CropResult> {
   const env = getEnv();
-  // Only the preview's metadata is needed (the displayed size), not a URL to show it.
-  const preview = headObject(previewKey(userId, uploadId));
-  preview.catch(() => undefined); // awaited in the slot; never an unhandled rejection when the slot is refused
+  // Only what the finish step learnt is needed (the displayed size): one HEAD of the checked object.
+  const checked = checkedFacts(userId, uploadId);
+  checked.catch(() => undefined); // awaited in the slot; never an unhandled rejection when the slot is refused
   const cropId = newAvatarId();
   // Each rendition is uploaded as soon as it is encoded: the small ones while the largest encodes.
   const uploads: Promise<void>[] = [];
@@ -40,7 +41,7 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
     uploads.push(upload);
   };
   // Downloaded inside the job slot, like in finishUpload: memory is bounded by IMAGE_JOBS_MAX. The
-  // download starts while the preview's HEAD and the count of crops are under way (no round trip
+  // download starts while the checked object's HEAD and the count of crops are under way (no round trip
   // more) and is aborted when the upload or the crop turns out not to be usable, so it never
   // outlives the slot.
   await withImageSlot(userId, () => withDownloadBuffer(async (into) => {
@@ -49,9 +50,9 @@ export async function cropUpload(userId: string, uploadId: string, crop: CropInp
     original.catch(() => undefined); // awaited below unless the checks throw first
     // Counted once this user's slot is held, so their earlier crops on this instance are listed.
     const crops = countCrops(userId, uploadId, env.CROPS_PER_UPLOAD);
-    crops.catch(() => undefined); // awaited below unless the preview check throws first
+    crops.catch(() => undefined); // awaited below unless the check of the upload throws first
     try {
-      const metadata = (await preview)?.metadata;
+      const metadata = await checked;
       if (!metadata) {
         const uploaded = await headObject(originalKey(userId, uploadId));
         throw uploaded ? new AppError("upload_incomplete", "The upload has not been checked yet; please wait for it to finish.") : new AppError("upload_not_found");

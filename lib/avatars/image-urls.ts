@@ -19,6 +19,12 @@ const viewUrl = (key: string) => presignGet(key, { expiresIn: VIEW_URL_SECONDS, 
 /** The checked upload's preview, shown by the crop step. */
 export const previewUrl = (userId: string, uploadId: string): Promise<string> => viewUrl(previewKey(userId, uploadId));
 
+/**
+ * The preview of an upload whose finish step left it to be made on first need: the app's URL,
+ * which makes it then and redirects to previewUrl (app/api/uploads/[uploadId]/preview).
+ */
+export const lazyPreviewUrl = (uploadId: string): string => `/api/uploads/${uploadId}/preview`;
+
 /** The crop's largest rendition, shown by the save step. */
 export const cropUrl = (userId: string, uploadId: string, cropId: string): Promise<string> => viewUrl(cropKey(userId, uploadId, cropId, CROP_OUTPUT_SIDE));
 

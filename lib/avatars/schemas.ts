@@ -30,6 +30,9 @@ export const cropSchema = z.object({
 });
 export type CropInput = z.infer<typeof cropSchema>;
 
+/** POST /api/uploads/:id/finish; an empty body is `{}` (the browser shows no copy of its own). */
+export const finishSchema = z.object({ previewInBrowser: z.boolean().optional() });
+
 export const saveSchema = z.object({ cropId: avatarIdSchema });
 
 export const listQuerySchema = z.object({

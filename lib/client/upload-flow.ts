@@ -105,7 +105,7 @@ async function inBackground(started: StartedUpload, prepared: Decoded, deps: Upl
   try {
     await deps.send(started.upload, file, { signal, limitText: formatBytes(started.maxBytes), onProgress: (progress) => events.backgroundProgress(file, progress) });
     events.backgroundChecking();
-    const ready = await deps.api.finishUpload(started.uploadId, { signal });
+    const ready = await deps.api.finishUpload(started.uploadId, { signal, previewInBrowser: true });
     // Crops map onto the server's `displayed` whatever the browser thought; a difference means
     // the two decoders disagree about the file (worth knowing, not fatal).
     if (ready.displayed.width !== prepared.size.width || ready.displayed.height !== prepared.size.height) {

@@ -21,6 +21,7 @@ describe("wizardApi", () => {
     const { sent, api } = recording();
     await api.startUpload({ contentType: "image/jpeg", size: 10, name: "a.jpg" });
     await api.finishUpload(UPLOAD);
+    await api.finishUpload(UPLOAD, { previewInBrowser: true });
     await api.crop(UPLOAD, { left: 1, top: 2, width: 3, height: 3, rotation: 90 });
     await api.save(UPLOAD, AVATAR);
     await api.listAvatars();
@@ -31,6 +32,7 @@ describe("wizardApi", () => {
     expect(sent).toEqual([
       { method: "POST", path: "/api/uploads", body: { contentType: "image/jpeg", size: 10, name: "a.jpg" } },
       { method: "POST", path: `/api/uploads/${UPLOAD}/finish` },
+      { method: "POST", path: `/api/uploads/${UPLOAD}/finish`, body: { previewInBrowser: true } },
       { method: "POST", path: `/api/uploads/${UPLOAD}/crop`, body: { left: 1, top: 2, width: 3, height: 3, rotation: 90 } },
       { method: "POST", path: `/api/uploads/${UPLOAD}/save`, body: { cropId: AVATAR } },
       { method: "GET", path: "/api/avatars" },

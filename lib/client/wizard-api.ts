@@ -20,8 +20,15 @@ function calls(send: Send) {
     /** Step 1: a server-chosen key and a presigned POST or PUT for a file of this type and size. */
     startUpload: (file: { contentType: string; size: number; name?: string }, options: Options = {}) =>
       send<StartedUpload>("/api/uploads", { method: "POST", body: file, ...options }),
-    /** The check of what arrived in S3; answers the preview, the displayed size and the suggested crop. */
-    finishUpload: (uploadId: string, options: Options = {}) => send<ReadyUpload>(`${uploadPath(uploadId)}/finish`, { method: "POST", ...options }),
+    /**
+     * The check of what arrived in S3; answers the preview, the displayed size and the suggested crop.
+     * `previewInBrowser`: this page shows its own copy, so the server makes its preview only when
+     * something asks for it (the answer's preview URL, a reload, another device).
+     */
+    finishUpload: (uploadId: string, options: Options & { previewInBrowser?: boolean } = {}) => {
+      const { previewInBrowser, ...rest } = options;
+      return send<ReadyUpload>(`${uploadPath(uploadId)}/finish`, { method: "POST", ...(previewInBrowser && { body: { previewInBrowser } }), ...rest });
+    },
     /** Step 2: a square in the original's displayed pixels, with the user's quarter turn. */
     crop: (uploadId: string, crop: CropRequest, options: Options = {}) => send<CropResult>(`${uploadPath(uploadId)}/crop`, { method: "POST", body: crop, ...options }),
     /** Step 3: the crop becomes the current avatar (idempotent: a retry is the same avatar). */

@@ -8,8 +8,8 @@ import { cropImage } from "@/test/harness/crop-image";
 import { describeImage, meanDifference, photoLike, referenceCrop, withOrientation } from "@/test/harness/images";
 
 import { transformedSize, type QuarterTurn } from "./crop-geometry";
-import { CROP_OUTPUT_SIDE } from "./formats";
-import { cropToRenditions, inspectImage, makePreview } from "./pipeline";
+import { CROP_OUTPUT_SIDE, previewSizeOf } from "./formats";
+import { cropToRenditions, decodeForAnalysis, inspectImage, makePreview } from "./pipeline";
 
 const LIMITS = { maxPixels: 64_000_000, timeoutSeconds: 0 };
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
@@ -104,6 +104,27 @@ describe("inspect and preview", () => {
     const jpeg = await sharp(await photoLike(400, 300)).jpeg({ quality: 90 }).toBuffer();
     const truncated = jpeg.subarray(0, Math.floor(jpeg.length * 0.6));
     await expect(makePreview(truncated, LIMITS)).rejects.toMatchObject({ code: "corrupt_image" });
+  });
+
+  it("refuses a truncated JPEG as corrupt in the check without a preview too (its smaller decode reads every byte)", async () => {
+    const jpeg = await sharp(await photoLike(1700, 1130)).jpeg({ quality: 90 }).toBuffer();
+    for (const kept of [0.6, 0.9, 0.99]) {
+      await expect(decodeForAnalysis(jpeg.subarray(0, Math.floor(jpeg.length * kept)), LIMITS)).rejects.toMatchObject({ code: "corrupt_image" });
+    }
+  });
+
+  it("decodes for the analysis upright, at least twice its side on the short side, never enlarged", async () => {
+    const file = await withOrientation(await photoLike(1700, 1130), 6); // displayed 1700×1130
+    expect(await decodeForAnalysis(file, LIMITS)).toMatchObject({ width: 385, height: 256, channels: 3 });
+    const small = await sharp(await photoLike(200, 150)).jpeg().toBuffer();
+    expect(await decodeForAnalysis(small, LIMITS)).toMatchObject({ width: 200, height: 150 });
+  });
+
+  it("previewSizeOf says the size makePreview gives, without decoding", async () => {
+    for (const [width, height] of [[1700, 1130], [1130, 1700], [2304, 1536], [1600, 1601], [4000, 1], [1599, 900], [3001, 2999], [1601, 1601]] as const) {
+      const file = await sharp({ create: { width, height, channels: 3, background: "#888" } }).png().toBuffer();
+      expect((await makePreview(file, LIMITS)).size, `${width}×${height}`).toEqual(previewSizeOf({ width, height }));
+    }
   });
 
   it("refuses a picture declaring more pixels than allowed before decoding it", async () => {

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 
 import { displayTransform, toStoredRect, transformedSize, type CropRequest, type Size, type Transform } from "./crop-geometry";
 import { ACCEPTED_FORMATS, CROP_OUTPUT_SIDE, PREVIEW_MAX_SIDE } from "./formats";
+import { ANALYSIS_SIDE } from "./suggested-crop";
 
 export type InspectedImage = {
   format: string;
@@ -112,6 +113,26 @@ export async function makePreview(bytes: Buffer, limits: DecodeLimits): Promise<
     const pixels: RawPixels = { data, width: info.width, height: info.height, channels: info.channels };
     const webp = await fromPixels(pixels).webp({ quality: 80, effort: WEBP_EFFORT }).toBuffer();
     return { data: webp, size: { width: info.width, height: info.height }, pixels };
+  } catch (error) {
+    throw toAppError(error, limits);
+  }
+}
+
+/**
+ * The check without a preview: every pixel of the file is read (what proves it complete and valid),
+ * upright and shrunk to at least twice ANALYSIS_SIDE on its short side, which is all the suggested
+ * crop's analysis looks at. A JPEG is then decoded at 1/2-1/8 of its size straight from its DCT
+ * coefficients: a fraction of makePreview's CPU, and no WebP to encode (docs/decisions/lazy-preview.md).
+ */
+export async function decodeForAnalysis(bytes: Buffer, limits: DecodeLimits): Promise<RawPixels> {
+  const side = 2 * ANALYSIS_SIDE;
+  try {
+    const { data, info } = await decode(bytes, limits)
+      .autoOrient()
+      .resize(side, side, { fit: "outside", withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
   } catch (error) {
     throw toAppError(error, limits);
   }

@@ -38,6 +38,11 @@ describe("scaleSquare", () => {
     expect(rect).toEqual({ left: 0, top: 0, width: 2666, height: 2666 });
   });
 
+  it("keeps the largest square the largest from a small copy whose width was rounded up", () => {
+    expect(scaleSquare({ left: 154, top: 0, width: 256, height: 256 }, { width: 410, height: 256 }, { width: 1600, height: 1000 })).toEqual({ left: 600, top: 0, width: 1000, height: 1000 });
+    expect(scaleSquare({ left: 0, top: 0, width: 256, height: 256 }, { width: 256, height: 410 }, { width: 1000, height: 1600 })).toMatchObject({ width: 1000, height: 1000 });
+  });
+
   it("is the identity at the same size", () => {
     const rect = { left: 10, top: 20, width: 300, height: 300 };
     expect(scaleSquare(rect, { width: 800, height: 600 }, { width: 800, height: 600 })).toEqual(rect);

@@ -36,12 +36,15 @@ export function squareFromAttention(size: Size, offset: { left: number; top: num
 
 /**
  * A square on one picture as the same square on the same picture at another size, in whole
- * pixels, square after rounding, and inside the picture.
+ * pixels, square after rounding, and inside the picture. The side scales with the short side, so
+ * the largest square stays the largest when rounding made the two aspect ratios differ (a 256 px
+ * analysis copy of 1600×1000 is 410×256).
  */
 export function scaleSquare(rect: Rect, from: Size, to: Size): Rect {
   const sx = to.width / from.width;
   const sy = to.height / from.height;
-  const side = clamp(Math.round(rect.width * Math.min(sx, sy)), 1, Math.min(to.width, to.height));
+  const short = Math.min(to.width, to.height) / Math.min(from.width, from.height);
+  const side = clamp(Math.round(rect.width * short), 1, Math.min(to.width, to.height));
   return {
     left: clamp(Math.round(rect.left * sx), 0, to.width - side),
     top: clamp(Math.round(rect.top * sy), 0, to.height - side),

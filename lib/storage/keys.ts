@@ -101,6 +101,8 @@ export function conditionalWriteProbeKey(token: string): string {
 
 export const originalKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}original`;
 export const previewKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}preview.webp`;
+/** An empty object whose metadata holds what the finish step learnt: it exists once the upload passed the check. */
+export const checkedKey = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}checked`;
 
 /** Every crop of one upload (each is a folder of its renditions): listed to bound crops per upload. */
 export const cropsPrefix = (userId: string, uploadId: string) => `${uploadPrefix(userId, uploadId)}crops/`;

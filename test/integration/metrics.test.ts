@@ -50,9 +50,17 @@ describe("S3 metrics", () => {
     const errorsBefore = await countsOf("s3Errors");
     const ready = await finishUpload(user, started.uploadId);
     expect(ready.preview.url).toMatch(/X-Amz-Signature=/); // a presigned GET was made, and is no call
-    // HEAD preview (not there yet), GET original (no HEAD before it), PUT preview.
-    expect(grown(beforeFinish, await countsOf("s3Requests"))).toEqual({ HeadObject: 1, GetObject: 1, PutObject: 1 });
-    expect(grown(errorsBefore, await countsOf("s3Errors"))).toEqual({ "HeadObject NotFound": 1 });
+    // GET original (no HEAD before it, none for a retry either), PUT preview and PUT checked.
+    expect(grown(beforeFinish, await countsOf("s3Requests"))).toEqual({ GetObject: 1, PutObject: 2 });
+    expect(grown(errorsBefore, await countsOf("s3Errors"))).toEqual({});
+
+    // The early crop step's finish: the browser shows its own copy, so no preview: GET and one PUT.
+    const second = await startUpload(user, { contentType: "image/jpeg", size: bytes.length });
+    expect((await sendToS3(second.upload, bytes, "image/jpeg")).status).toBeLessThan(300);
+    const beforeLazy = await countsOf("s3Requests");
+    const lazy = await finishUpload(user, second.uploadId, { previewInBrowser: true });
+    expect(lazy.preview.url).toBe(`/api/uploads/${second.uploadId}/preview`);
+    expect(grown(beforeLazy, await countsOf("s3Requests"))).toEqual({ GetObject: 1, PutObject: 1 });
 
     const { body } = await renderMetrics();
     expect(body).toMatch(/^avatar_relay_s3_request_duration_seconds_count\{(?=[^}]*operation="GetObject")(?=[^}]*instance_id=")[^}]*\} [1-9]/m);

@@ -79,7 +79,7 @@ async function putSome(prefix: string, names: string[]): Promise<void> {
 
 // First: the fallback test below switches this module's batch deletes off for good.
 describe("the round trips of crop and save (what bench/results/latest.md counts)", () => {
-  it("crop: HEAD preview + GET original + LIST its crops + 4 PUTs; save: LIST the history (AVATARS_PER_USER) + 4 copies + HEAD of the crop's placeholder + history + pointer; after the answer: LIST + one delete", async () => {
+  it("crop: HEAD checked + GET original + LIST its crops + 4 PUTs; save: LIST the history (AVATARS_PER_USER) + 4 copies + HEAD of the crop's placeholder + history + pointer; after the answer: LIST + one delete", async () => {
     const sharp = (await import("sharp")).default;
     const { photoLike } = await import("@/test/harness/images");
     const { startUpload } = await import("@/lib/avatars/start-upload");
@@ -100,7 +100,7 @@ describe("the round trips of crop and save (what bench/results/latest.md counts)
     const crop = await cropUpload(user, started.uploadId, { left: 0, top: 0, width: 600, height: 600, rotation: 0 });
     const sizes = [512, 256, 128, 64];
     // The LIST counts the upload's crops (CROPS_PER_UPLOAD).
-    expect(distinct()).toEqual(new Set([`HEAD ${upload}preview.webp`, `GET ${upload}original`, "GET", ...sizes.map((size) => `PUT ${upload}crops/${crop.cropId}/${size}.webp`)]));
+    expect(distinct()).toEqual(new Set([`HEAD ${upload}checked`, `GET ${upload}original`, "GET", ...sizes.map((size) => `PUT ${upload}crops/${crop.cropId}/${size}.webp`)]));
 
     seen.length = 0;
     const deferred: (() => Promise<void>)[] = [];
