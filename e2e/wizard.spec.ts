@@ -20,6 +20,9 @@ let userCounter = 0;
 const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`;
 
 test("a user uploads straight to S3 with progress, crops, saves, and sees the avatar in the header and history", async ({ page }) => {
+  // The longest walk of the suite (three accessibility scans, two reloads, the S3 listings): about
+  // 18 s on a quiet 2-core machine, 56-66 s on one running ten times its cores; nothing in it waits on a clock.
+  test.setTimeout(120_000);
   const wizard = new Wizard(page);
   const cspViolations: string[] = [];
   page.on("console", (message) => {
