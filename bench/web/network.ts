@@ -249,13 +249,16 @@ async function oneRun(browser: Browser, app: App, spec: InputSpec, uplinkMbit: n
     ).then((handle) => handle.jsonValue())) as number;
     const chosenAt = (await page.evaluate(() => (window as unknown as { __benchChosenAt?: number }).__benchChosenAt)) ?? fallbackChosenAt;
     await page.waitForTimeout(NETWORK.cropSeconds * 1000);
+    await page.getByRole("button", { name: "Crop", exact: true }).click();
+    const save = page.getByRole("button", { name: "Save as my avatar" });
+    await save.waitFor();
+    // Read once cropped (a client-side navigation keeps the marks): the copy is made behind the crop step and may outlast the cropping.
     const prepareMs = await page.evaluate(() => {
       const start = performance.getEntriesByName("avatar-prepare-start")[0];
       const end = performance.getEntriesByName("avatar-prepare-end")[0];
       return start && end ? end.startTime - start.startTime : null;
     });
-    await page.getByRole("button", { name: "Crop", exact: true }).click();
-    await page.getByRole("button", { name: "Save as my avatar" }).click();
+    await save.click();
     await page.waitForURL(/\/avatar\/history\?saved=/);
     const savedAt = (await page.waitForFunction(
       () => {
