@@ -76,6 +76,23 @@ describe("uploadPicture", () => {
     expect(checked).toEqual(READY);
   });
 
+  it("a cancel while the copy is still being made ends quietly: nothing presigned, nothing said", async () => {
+    const abort = new AbortController();
+    const running = run(picture(), {
+      abort,
+      prepared: (f, onShown) => {
+        onShown({ blob: new Blob([new Uint8Array(5)]), size: { width: 20, height: 15 } });
+        // The worker is disposed on abort and answers "failed", which prepareUpload turns into "opaque".
+        return new Promise((resolve) => abort.signal.addEventListener("abort", () => resolve({ kind: "opaque", file: f, reason: "disposed" })));
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    const { log, checked } = await running;
+    expect(log).toEqual(["preparing", "crop step 20×15"]);
+    expect(checked).toBeNull();
+  });
+
   it("a copy still over the limit behind the crop step goes back with the limit's sentence", async () => {
     const { log, checked } = await run(picture(3000), {
       prepared: (f, onShown) => (onShown({ blob: new Blob([new Uint8Array(5)]), size: { width: 20, height: 15 } }), { kind: "opaque", file: f, reason: "encode failed" }),
