@@ -6,7 +6,8 @@
  * Options: --quick (few repetitions), --iterations=N (timed iterations), --no-web (skip the
  * production build and browser measurements), --no-probes (skip the peak-RSS and concurrency runs),
  * --only <server|web|network>[,…] (only those parts), --network-variants=<ids|all>,
- * --network-repetitions=N, --render (measure nothing: rewrite latest.md and latest.svg from latest.json).
+ * --network-repetitions=N, --name=<base> (write bench/results/<base>.md/.json/.svg instead of latest.*, for a
+ * partial run beside the last full one), --render (measure nothing: rewrite latest.md and latest.svg from latest.json).
  * bench/README.md describes them.
  */
 import { spawn } from "node:child_process";
@@ -41,6 +42,8 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 /** `--name=value`, or `--name value`. */
 const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1] ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+/** The results' base name: latest (a full run), or another for a partial run kept beside it. */
+const NAME = flag("name") ?? "latest";
 
 /** The parts of a run: the server side (timed ways, probes), the browser side's bytes and JavaScript, the network section. */
 const PARTS = ["server", "web", "network"] as const;
@@ -111,7 +114,7 @@ function probe<T>(env: NodeJS.ProcessEnv, probeArgs: string[]): Promise<T> {
 function writeOutputs(results: Results): string {
   const { machine, settings: used } = results;
   writeFileSync(
-    path.join(RESULTS, "latest.svg"),
+    path.join(RESULTS, `${NAME}.svg`),
     renderChart({
       title: "Crop + save, server side: time per operation",
       subtitle: `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, sharp ${machine.sharp} / libvips ${machine.libvips}; ${used.iterations} iterations (${results.mode})`,
@@ -125,15 +128,15 @@ function writeOutputs(results: Results): string {
     }),
   );
   const report = renderReport(results);
-  writeFileSync(path.join(RESULTS, "latest.md"), report.markdown);
+  writeFileSync(path.join(RESULTS, `${NAME}.md`), report.markdown);
   return report.summary;
 }
 
 async function main() {
   if (args.includes("--render")) {
-    const results = JSON.parse(readFileSync(path.join(RESULTS, "latest.json"), "utf8")) as Results;
+    const results = JSON.parse(readFileSync(path.join(RESULTS, `${NAME}.json`), "utf8")) as Results;
     log(writeOutputs(results));
-    log("\nrewrote bench/results/latest.md and latest.svg from latest.json");
+    log(`\nrewrote bench/results/${NAME}.md and ${NAME}.svg from ${NAME}.json`);
     return;
   }
   const started = new Date();
@@ -264,11 +267,11 @@ async function main() {
   noteLoad("end");
   results.finishedAt = new Date().toISOString();
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(path.join(RESULTS, `${NAME}.json`), `${JSON.stringify(results, null, 1)}\n`);
   const summary = writeOutputs(results);
   log("");
   log(summary);
-  log(`\nwrote ${path.relative(process.cwd(), path.join(RESULTS, "latest.md"))}, latest.json and latest.svg`);
+  log(`\nwrote ${path.relative(process.cwd(), path.join(RESULTS, `${NAME}.md`))}, ${NAME}.json and ${NAME}.svg`);
 }
 
 main().then(

@@ -25,7 +25,9 @@ import { CROP_MAX_ZOOM } from "@/lib/images/formats";
  */
 export type BackgroundUpload = { state: BackgroundUploadState; checked: Promise<ReadyUpload | null>; cancel: () => void };
 
-type Props = Pick<ReadyUpload, "uploadId" | "displayed" | "preview" | "suggestedCrop"> & {
+type Props = Pick<ReadyUpload, "displayed" | "preview" | "suggestedCrop"> & {
+  /** Undefined while the early crop step's upload is not announced yet: the check's answer names it. */
+  uploadId: string | undefined;
   background?: BackgroundUpload;
   /** With `background`: the step lives inside the upload step's page, which must drop the upload itself. */
   onChooseAnother?: () => void;
@@ -50,8 +52,10 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
   // the checked upload from S3; with it (the early crop step) the answer arrives while the step is
   // shown, and from then on crops use the space it reports. Anything else the check answers (a
   // suggested crop, applied if the user has not moved the crop yet) belongs here too.
-  const checked: Pick<ReadyUpload, "displayed" | "suggestedCrop"> | undefined = !background
-    ? { displayed, suggestedCrop }
+  const checked: Pick<ReadyUpload, "uploadId" | "displayed" | "suggestedCrop"> | undefined = !background
+    ? uploadId === undefined
+      ? undefined
+      : { uploadId, displayed, suggestedCrop }
     : background.state.stage === "ready"
       ? background.state.upload
       : undefined;
@@ -97,8 +101,8 @@ export function CropStep({ uploadId, displayed, preview, suggestedCrop, backgrou
       return;
     }
     try {
-      const result = await wizardApi.crop(uploadId, { ...rect, rotation });
-      router.push(`/avatar/new/${uploadId}/${result.cropId}`);
+      const result = await wizardApi.crop(ready.uploadId, { ...rect, rotation });
+      router.push(`/avatar/new/${ready.uploadId}/${result.cropId}`);
     } catch (caught) {
       setError(problemOf(caught, "Cropping failed. Please try again."));
       setPending(false);

@@ -1,8 +1,10 @@
 import type { ReadyUpload } from "@/lib/avatars/api-types";
-import { formatBytes } from "@/lib/images/formats";
+import { formatBytes } from "@/lib/bytes";
 
 /** Where the file the crop step shows stands while it uploads and is checked in the background. */
 export type BackgroundUploadState =
+  /** The browser is still making the copy to upload (the crop step is shown meanwhile). */
+  | { stage: "preparing"; name: string }
   | { stage: "uploading"; name: string; sent: number; total: number }
   | { stage: "checking" }
   | { stage: "ready"; upload: ReadyUpload };
@@ -21,6 +23,16 @@ export function UploadProgress({ state, onCancel }: { state: BackgroundUploadSta
       <p className="progress" role="status" data-testid="upload-progress" data-stage="checking">
         Uploaded. Checking the picture…
       </p>
+    );
+  }
+  if (state.stage === "preparing") {
+    return (
+      <div className="progress" role="status" data-testid="upload-progress" data-stage="preparing">
+        <p>Preparing {state.name}…</p>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          Cancel upload
+        </button>
+      </div>
     );
   }
   return <UploadingBar name={state.name} sent={state.sent} total={state.total} onCancel={onCancel} testId="upload-progress" />;

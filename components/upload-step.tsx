@@ -11,7 +11,7 @@ import { useUpload, type UploadPhase } from "@/components/use-upload";
 import { WizardSteps } from "@/components/wizard-steps";
 import { pickerMaxBytes } from "@/lib/client/shrink-plan";
 import { ACCEPT, type UploadSettings } from "@/lib/client/upload-flow";
-import { formatBytes } from "@/lib/images/formats";
+import { formatBytes } from "@/lib/bytes";
 
 /**
  * Step 1, and with UPLOAD_EARLY_CROP step 2 while the file uploads. The flow is

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { BackgroundUpload } from "@/components/crop-step";
 import type { Size } from "@/lib/images/crop-geometry";
-import { prepareUpload, startShrinkWorker, type ShrinkWorker } from "@/lib/client/shrink-image";
+import { prepareUpload, startShrinkWorker, type Shown, type ShrinkWorker } from "@/lib/client/shrink-image";
 import { uploadPicture, type UploadSettings } from "@/lib/client/upload-flow";
 import { uploadToS3 } from "@/lib/client/upload-to-s3";
 import { wizardApi } from "@/lib/client/wizard-api";
@@ -16,8 +16,8 @@ export type UploadPhase =
   | { name: "uploading"; file: File; sent: number; total: number }
   | { name: "checking"; file: File }
   | { name: "done" }
-  /** The early crop step: shown from the local copy while the upload goes on in the background. */
-  | { name: "cropping"; uploadId: string; preview: { url: string; width: number; height: number }; displayed: Size; background: BackgroundUpload };
+  /** The early crop step: shown from the browser's decoded picture while the upload is prepared, made and checked behind it (no id before the presign). */
+  | { name: "cropping"; uploadId: string | undefined; preview: { url: string; width: number; height: number }; displayed: Size; background: BackgroundUpload };
 
 /** The local preview's blob: URL is the picture's bytes held in memory until revoked. */
 function revokePreview(ref: { current: string | null }) {
@@ -84,15 +84,16 @@ export function useUpload({ maxBytes, clientResize, earlyCrop }: UploadSettings)
       abortRef.current = controller;
       const { signal } = controller;
       const prepare = prepares
-        ? (file: File) => {
+        ? (file: File, onShown: (shown: Shown) => void) => {
             const worker = spareWorkerRef.current ?? startShrinkWorker();
             spareWorkerRef.current = null; // this file's now: ended after it, or when the step is left
             signal.addEventListener("abort", () => worker.dispose(), { once: true });
-            return prepareUpload(file, { shrink: clientResize, worker });
+            return prepareUpload(file, { shrink: clientResize, worker, onShown });
           }
         : undefined;
       // The early crop step's picture and background state, once the upload is handed to it.
       let showBackground: ((state: BackgroundUpload["state"]) => void) | undefined;
+      let uploadId: string | undefined;
       const deps = { api: wizardApi, prepare, send: uploadToS3, measured: markPrepared };
       void uploadPicture(original, settings, deps, {
         preparing: (file) => setPhase({ name: "preparing", file }),
@@ -102,17 +103,21 @@ export function useUpload({ maxBytes, clientResize, earlyCrop }: UploadSettings)
           setPhase({ name: "done" });
           router.push(`/avatar/new/${uploadId}`);
         },
-        cropWhileUploading: (started, prepared, checked) => {
-          const url = URL.createObjectURL(prepared.file);
+        cropWhileUploading: (shown, checked) => {
+          const url = URL.createObjectURL(shown.blob);
           previewUrlRef.current = url;
           const cancel = () => backToStart("Upload cancelled.");
           showBackground = (state) =>
             !signal.aborted &&
-            setPhase({ name: "cropping", uploadId: started.uploadId, preview: { url, ...prepared.size }, displayed: prepared.size, background: { state, checked, cancel } });
+            setPhase({ name: "cropping", uploadId, preview: { url, ...shown.size }, displayed: shown.size, background: { state, checked, cancel } });
+          showBackground({ stage: "preparing", name: original.name });
+          void checked.then((upload) => upload && showBackground?.({ stage: "ready", upload }));
+        },
+        backgroundStarted: (started, file) => {
+          uploadId = started.uploadId;
           // The URL names the upload from now on; a reload before the check finds it not there ("interrupted").
           window.history.replaceState(null, "", `/avatar/new/${started.uploadId}`);
-          showBackground({ stage: "uploading", name: prepared.file.name, sent: 0, total: prepared.file.size });
-          void checked.then((upload) => upload && showBackground?.({ stage: "ready", upload }));
+          showBackground?.({ stage: "uploading", name: file.name, sent: 0, total: file.size });
         },
         backgroundProgress: (file, { sent, total }) => showBackground?.({ stage: "uploading", name: file.name, sent, total }),
         backgroundChecking: () => showBackground?.({ stage: "checking" }),

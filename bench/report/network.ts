@@ -49,16 +49,23 @@ export function networkCells(network: Pick<NetworkResults, "runs">): NetworkCell
     });
 }
 
+/** Medians of the floors measured beside the runs for `input` (NaN when the run has none: an older report). */
+export function decodeFloor(network: Pick<NetworkResults, "floors">, input: string): { decodeMs: number; jpegCopyBytes: number } {
+  const floors = (network.floors ?? []).filter((floor) => floor.input === input);
+  if (!floors.length) return { decodeMs: Number.NaN, jpegCopyBytes: Number.NaN };
+  return { decodeMs: median(floors.map((floor) => floor.decodeMs)), jpegCopyBytes: median(floors.map((floor) => floor.jpegCopyBytes)) };
+}
+
 export function findCell(cells: readonly NetworkCell[], where: { variant: VariantId; input: string; uplinkMbit: number }): NetworkCell | undefined {
   return cells.find((cell) => cell.variant === where.variant && cell.input === where.input && cell.uplinkMbit === where.uplinkMbit);
 }
 
 /**
- * What the shrink's preparation and bytes pay for (issue 14 item 3). Side measurements in this
- * machine's Chromium (scratch probes, not repeated by this run; issue 14's note has them): they explain the figures above.
+ * What the shrink's preparation and bytes pay for. Side measurements (bench/web/codec-candidates.ts
+ * and e2e/same-avatar.spec.ts, not repeated by this run; docs/decisions/copy-stays-jpeg.md has them).
  */
 const SHRINK_COST =
-  "**What the copy costs, and why.** The copy is resampled with the server's own filter (Lanczos-3, in WebAssembly: `lib/client/resample.ts`) and encoded at JPEG 0.97, so that the avatar cropped from it is the avatar cropped from the original (< 3/255 per pixel at zoom 1 and 3, `e2e/same-avatar.spec.ts`). With Chromium's own resize and JPEG 0.92 the preparation of a 24 MP photo was about 400 ms and its copy about 1.0 MB, but the avatars differed by up to 3.2/255 on the fixtures and 4.9/255 on pixel noise (the filter, and the JPEG's error, which at 3× zoom reaches the avatar unfiltered). Measured aside in this Chromium for 24 MP: the resample 55 ms in Chromium against about 110 ms in WebAssembly plus about 60 ms to read the decoded rows back (1-1.7 s in plain JavaScript); JPEG 0.97 encodes as fast as 0.92 (45-70 ms) but is about 1.6-1.8× the bytes, which the 2 Mbit/s uplink feels; WebP would be smaller at the same fidelity but took 400-480 ms to encode. Where the preparation or the interactive time misses its target above, this is the reason: on these two cores the worker's extra work also delays the crop step's local preview.";
+  "**What the copy costs, and why.** The crop step is shown from a small picture the worker makes right after its decode (docs/decisions/crop-step-before-the-copy.md); the copy is then resampled with the server's own filter (Lanczos-3, in WebAssembly: `lib/client/resample.ts`) and encoded at JPEG 0.97 behind the crop step, so that the avatar cropped from it is the avatar cropped from the original (< 3/255 per pixel at zoom 1 and 3, `e2e/same-avatar.spec.ts`). **Preparation** therefore no longer delays the crop step; it is the time until the copy exists. Chromium's own WebP is 0.55× the JPEG's bytes at quality 0.9 and 0.42× at 0.85, but its copies put the avatars 3.2/255 apart on pixel-level noise at 0.9 and 3.01/255 on a team photo at 0.85 (the limit is 3), and it encodes 2-3.5× slower than the decode (JPEG 0.3-0.45×): the copy stays a JPEG (docs/decisions/copy-stays-jpeg.md).";
 
 const variantLabel = (id: VariantId) => VARIANTS.find((variant) => variant.id === id)?.label ?? id;
 const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : "–");
@@ -82,13 +89,15 @@ export function networkSection(results: Results): string[] {
     !network.featureInBuild &&
       "The measured build has no `UPLOAD_CLIENT_RESIZE` / `UPLOAD_EARLY_CROP` (the client feature is not in it): only today's flow is measured.",
     [
-      "| input (file) | uplink | variant | interactive | saved | uploaded | preparation | runs |",
-      "|---|---:|---|---:|---:|---:|---:|---:|",
-      ...cells.map(
-        (cell) =>
-          `| ${label(cell.input)} (${formatBytes(fileBytes(cell.input))}) | ${cell.uplinkMbit} Mbit/s | ${variantLabel(cell.variant)} | ${seconds(cell.interactiveMs)} | ${seconds(cell.savedMs)} | ${formatBytes(cell.uploadedBytes)} | ${cell.prepareMs === null ? "—" : `${formatMs(cell.prepareMs)} ms`} | ${cell.runs} |`,
-      ),
+      "| input (file) | uplink | variant | interactive | interactive / decode | saved | uploaded | uploaded / JPEG 0.97 copy | preparation / decode | runs |",
+      "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+      ...cells.map((cell) => {
+        const floor = decodeFloor(network, cell.input);
+        const ratio = (value: number, of: number) => (Number.isFinite(value / of) ? `${(value / of).toFixed(2)}×` : "–");
+        return `| ${label(cell.input)} (${formatBytes(fileBytes(cell.input))}) | ${cell.uplinkMbit} Mbit/s | ${variantLabel(cell.variant)} | ${seconds(cell.interactiveMs)} | ${ratio(cell.interactiveMs, floor.decodeMs)} | ${seconds(cell.savedMs)} | ${formatBytes(cell.uploadedBytes)} | ${ratio(cell.uploadedBytes, floor.jpegCopyBytes)} | ${cell.prepareMs === null ? "—" : ratio(cell.prepareMs, floor.decodeMs)} | ${cell.runs} |`;
+      }),
     ],
+    `Floors, measured in the same run on ${network.machine?.cpuModel ?? "this machine"} (${network.machine?.cores ?? "?"} cores) with ${network.chromium}, before each repetition in a page of their own: a worker's full decode of the file (\`createImageBitmap\`, EXIF applied), and the bytes of a JPEG 0.97 of it at the copy's size (Chromium's resize). ${network.inputs.map((input) => { const floor = decodeFloor(network, input.id); return `${input.label}: decode median ${formatMs(floor.decodeMs)} ms, JPEG copy ${formatBytes(floor.jpegCopyBytes)}`; }).join("; ")}.`,
     SHRINK_COST,
     network.failures.length > 0 && [
       `${network.failures.length} run(s) failed and are not in the medians:`,

@@ -15,10 +15,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import type { Browser, Page } from "@playwright/test";
 
+import { SHRINK_SHORT_SIDE } from "@/lib/client/shrink-plan";
 import { applyBucketSetup, bucketTargetFromEnv } from "@/tools/bucket/bucket-setup";
 import { waitForHealthy } from "@/tools/http";
 import { closedPort } from "@/tools/ports";
@@ -68,8 +70,18 @@ export type NetworkRun = {
   prepareMs: number | null;
 };
 
+/**
+ * The floors of one repetition, per input, in this Chromium: a worker's full decode of the file
+ * (`createImageBitmap`, EXIF applied: the least any crop step shown from the file can wait), and
+ * the bytes of a JPEG 0.97 copy at the shrink's size (what the copy cost before it became a WebP).
+ */
+export type DecodeFloor = { input: string; repetition: number; decodeMs: number; jpegCopyBytes: number };
+
 export type NetworkResults = {
   chromium: string;
+  /** The machine the browser ran on (the report's ratios are to floors measured on it, in the same run). */
+  machine: { cpuModel: string; cores: number };
+  floors: DecodeFloor[];
   build: BuildInfo;
   /** Whether the measured build has the client feature (lib/env.ts knows UPLOAD_CLIENT_RESIZE). */
   featureInBuild: boolean;
@@ -181,6 +193,33 @@ const CHOSEN_SCRIPT = `document.addEventListener("change", (event) => {
   if (target instanceof HTMLInputElement && target.type === "file") window.__benchChosenAt = performance.timeOrigin + performance.now();
 }, true);`;
 
+/**
+ * The decode floor: in a page of its own (no app, no throttling), a worker decodes the file as the
+ * shrink worker does; then a JPEG 0.97 of it at the copy's size, for its bytes. tsx names
+ * functions with a helper the page does not have, so the page's code is a string.
+ */
+const FLOOR_SCRIPT = `async (base64, shortSide) => {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const file = new Blob([bytes], { type: "image/jpeg" });
+  const source = "onmessage = async (e) => { const t = performance.now(); const b = await createImageBitmap(e.data.file, { imageOrientation: 'from-image', colorSpaceConversion: 'default' }); const ms = performance.now() - t; const s = e.data.shortSide / Math.min(b.width, b.height); const w = Math.round(b.width * s), h = Math.round(b.height * s); const r = await createImageBitmap(b, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' }); const c = new OffscreenCanvas(w, h); c.getContext('2d').drawImage(r, 0, 0); const j = await c.convertToBlob({ type: 'image/jpeg', quality: 0.97 }); postMessage({ decodeMs: ms, jpegCopyBytes: j.size }); }";
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+  const answer = await new Promise((resolve, reject) => { worker.onmessage = (e) => resolve(e.data); worker.onerror = (e) => reject(new Error(e.message)); worker.postMessage({ file, shortSide }); });
+  worker.terminate();
+  return answer;
+}`;
+
+async function decodeFloor(browser: Browser, spec: InputSpec): Promise<{ decodeMs: number; jpegCopyBytes: number }> {
+  const bytes = await loadInput(spec, INPUT_CACHE);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.setContent("<!doctype html><title>floor</title>");
+    return (await page.evaluate(`(${FLOOR_SCRIPT})(${JSON.stringify(bytes.toString("base64"))}, ${SHRINK_SHORT_SIDE})`)) as { decodeMs: number; jpegCopyBytes: number };
+  } finally {
+    await context.close();
+  }
+}
+
 /** One scripted user: choose, wait for the crop step, crop for NETWORK.cropSeconds, crop, save. */
 async function oneRun(browser: Browser, app: App, spec: InputSpec, uplinkMbit: number, proxy: UploadProxy): Promise<Omit<NetworkRun, "variant" | "input" | "uplinkMbit" | "repetition">> {
   const context = await browser.newContext();
@@ -210,13 +249,16 @@ async function oneRun(browser: Browser, app: App, spec: InputSpec, uplinkMbit: n
     ).then((handle) => handle.jsonValue())) as number;
     const chosenAt = (await page.evaluate(() => (window as unknown as { __benchChosenAt?: number }).__benchChosenAt)) ?? fallbackChosenAt;
     await page.waitForTimeout(NETWORK.cropSeconds * 1000);
+    await page.getByRole("button", { name: "Crop", exact: true }).click();
+    const save = page.getByRole("button", { name: "Save as my avatar" });
+    await save.waitFor();
+    // Read once cropped (a client-side navigation keeps the marks): the copy is made behind the crop step and may outlast the cropping.
     const prepareMs = await page.evaluate(() => {
       const start = performance.getEntriesByName("avatar-prepare-start")[0];
       const end = performance.getEntriesByName("avatar-prepare-end")[0];
       return start && end ? end.startTime - start.startTime : null;
     });
-    await page.getByRole("button", { name: "Crop", exact: true }).click();
-    await page.getByRole("button", { name: "Save as my avatar" }).click();
+    await save.click();
     await page.waitForURL(/\/avatar\/history\?saved=/);
     const savedAt = (await page.waitForFunction(
       () => {
@@ -282,10 +324,12 @@ export async function measureNetwork(options: {
     for (const app of apps) await oneRun(browser, app, specs[0]!, NETWORK.uplinksMbit[0], proxy).catch((error: unknown) => log(`  warm-up of ${app.variant.id} failed: ${String(error)}`));
 
     const runs: NetworkRun[] = [];
+    const floors: DecodeFloor[] = [];
     const failures: NetworkResults["failures"] = [];
     const most = Math.max(options.repetitions.normal, options.repetitions.slow);
     for (let repetition = 0; repetition < most; repetition++) {
       const started = performance.now();
+      for (const spec of specs) floors.push({ input: spec.id, repetition, ...(await decodeFloor(browser, spec)) });
       for (const cell of rotate(cells, repetition)) {
         if (repetition >= cell.repetitions) continue;
         const where = { variant: cell.app.variant.id, input: cell.spec.id, uplinkMbit: cell.uplinkMbit, repetition };
@@ -300,6 +344,8 @@ export async function measureNetwork(options: {
     }
     return {
       chromium: `${executablePath ?? "Playwright's bundled Chromium"} ${browser.version()}`,
+      machine: { cpuModel: os.cpus()[0]?.model.trim() ?? "unknown", cores: os.availableParallelism() },
+      floors,
       build,
       featureInBuild,
       variants: variants.map((variant) => variant.id),

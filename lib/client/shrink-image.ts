@@ -6,7 +6,7 @@
  */
 import type { Size } from "@/lib/images/crop-geometry";
 
-import { copyFileName, preferCopy, SHRINK_SHORT_SIDE, type ShrinkOutcome } from "./shrink-plan";
+import { copyFileName, preferCopy, SHRINK_SHORT_SIDE, type ShownPicture, type ShrinkOutcome } from "./shrink-plan";
 
 /** A phone decodes and resamples a 24 MP photo in 1-2 s; far beyond that, sending the original is faster. */
 const WORKER_TIMEOUT_MS = 20_000;
@@ -19,12 +19,15 @@ export type PreparedUpload =
   /** The original, which this browser could not decode (or did not try): only the server can tell. */
   | { kind: "opaque"; file: File; reason: string };
 
+/** A picture the browser decoded, to show in the crop step while the upload is prepared (its size is the displayed one's shape). */
+export type Shown = { blob: Blob; size: Size };
+
 /**
  * A shrink worker created ahead of the file: the browser fetches and starts its scripts (several
  * round trips on a phone's network) while the user is still choosing, not after. It serves one
  * file and is terminated after it; `dispose` ends an unused one (the step is left).
  */
-export type ShrinkWorker = { run(file: File, shortSide: number): Promise<ShrinkOutcome>; dispose(): void };
+export type ShrinkWorker = { run(file: File, shortSide: number, onShown?: (shown: ShownPicture) => void): Promise<ShrinkOutcome>; dispose(): void };
 
 const unavailable = (reason: string): ShrinkWorker => ({ run: () => Promise.resolve({ kind: "failed", reason }), dispose: () => {} });
 
@@ -42,16 +45,20 @@ export function startShrinkWorker(): ShrinkWorker {
   // An error before the file comes (its script could not be loaded) is kept for run() to answer.
   let early: string | undefined;
   let settle: ((outcome: ShrinkOutcome) => void) | undefined;
+  let show: ((shown: ShownPicture) => void) | undefined;
   worker.onerror = (event) => {
     event.preventDefault();
     const reason = event.message || "worker error";
     if (settle) settle({ kind: "failed", reason });
     else early ??= reason;
   };
-  worker.onmessage = (event: MessageEvent<ShrinkOutcome>) => settle?.(event.data);
+  worker.onmessage = (event: MessageEvent<ShrinkOutcome | ShownPicture>) => {
+    if (event.data.kind === "shown") show?.(event.data);
+    else settle?.(event.data);
+  };
   let used = false;
   return {
-    run(file, shortSide) {
+    run(file, shortSide, onShown) {
       if (used) return Promise.resolve({ kind: "failed", reason: "the worker was used already" });
       used = true;
       return new Promise((resolve) => {
@@ -59,10 +66,12 @@ export function startShrinkWorker(): ShrinkWorker {
         const done = (outcome: ShrinkOutcome) => {
           clearTimeout(timer);
           settle = undefined;
+          show = undefined;
           worker.terminate();
           resolve(outcome);
         };
         settle = done;
+        show = onShown;
         if (early !== undefined) return done({ kind: "failed", reason: early });
         try {
           worker.postMessage({ file, shortSide });
@@ -82,12 +91,15 @@ export function startShrinkWorker(): ShrinkWorker {
 /**
  * What to upload for `file`. With `shrink` false the worker only decodes (to learn whether a local
  * preview is possible, and its size) and the original is always what goes. `worker`: one started
- * ahead (startShrinkWorker), used and ended here; without it one is started now.
+ * ahead (startShrinkWorker), used and ended here; without it one is started now. `onShown`: called
+ * once the picture is decoded, before the copy is made, with a small picture to show meanwhile
+ * (only when a copy is made; otherwise the answer itself is shown).
  */
-export async function prepareUpload(file: File, options: { shrink: boolean; worker?: ShrinkWorker | null }): Promise<PreparedUpload> {
+export async function prepareUpload(file: File, options: { shrink: boolean; worker?: ShrinkWorker | null; onShown?: (shown: Shown) => void }): Promise<PreparedUpload> {
   const worker = options.worker ?? startShrinkWorker();
+  const onShown = options.onShown;
   // Infinity: "never shrink", so the worker only decodes and reports the displayed size.
-  const outcome = await worker.run(file, options.shrink ? SHRINK_SHORT_SIDE : Number.POSITIVE_INFINITY);
+  const outcome = await worker.run(file, options.shrink ? SHRINK_SHORT_SIDE : Number.POSITIVE_INFINITY, onShown && ((shown) => onShown({ blob: shown.blob, size: shown.size })));
   switch (outcome.kind) {
     case "failed":
       console.warn("avatar upload: the picture goes as it is", outcome.reason);

@@ -10,7 +10,7 @@
  * WebAssembly is not available, the browser's "high" filter (close, not the same).
  */
 import { loadResampler, premultiply, unpremultiply, type ResamplerFactory } from "./resample";
-import { SHRINK_JPEG_QUALITY, shrinkTarget, type ShrinkOutcome } from "./shrink-plan";
+import { SHOWN_JPEG_QUALITY, SHOWN_SHORT_SIDE, SHRINK_JPEG_QUALITY, shrinkTarget, type ShownPicture, type ShrinkOutcome } from "./shrink-plan";
 
 export type ShrinkRequest = { file: Blob; shortSide: number };
 
@@ -53,12 +53,30 @@ function lanczosCopy(make: ResamplerFactory, decoded: ImageBitmap, target: { wid
   return { image: new ImageData(pixels, target.width, target.height, { colorSpace: "srgb" }), transparent };
 }
 
-async function shrink({ file, shortSide }: ShrinkRequest): Promise<ShrinkOutcome> {
+/**
+ * A small picture to show in the crop step while the copy is made (the browser's filter: it is
+ * only looked at). A JPEG has no alpha, so anything else is shown as PNG.
+ */
+async function shownPicture(decoded: ImageBitmap, mayBeTransparent: boolean): Promise<ShownPicture> {
+  const size = shrinkTarget(decoded, SHOWN_SHORT_SIDE) ?? { width: decoded.width, height: decoded.height };
+  const small = await createImageBitmap(decoded, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: "medium" });
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  const context = canvas.getContext("2d", { colorSpace: "srgb" });
+  if (!context) throw new Error("no 2d context");
+  context.drawImage(small, 0, 0);
+  small.close();
+  const blob = await canvas.convertToBlob(mayBeTransparent ? { type: "image/png" } : { type: "image/jpeg", quality: SHOWN_JPEG_QUALITY });
+  return { kind: "shown", blob, size };
+}
+
+async function shrink({ file, shortSide }: ShrinkRequest, show: (shown: ShownPicture) => void): Promise<ShrinkOutcome> {
   const decoded = await createImageBitmap(file, { imageOrientation: "from-image", colorSpaceConversion: "default" });
   try {
     const original = { width: decoded.width, height: decoded.height };
     const target = shrinkTarget(original, shortSide);
     if (!target) return { kind: "small", size: original };
+    // The crop step is shown from this while the copy below is made (most of the worker's time).
+    show(await shownPicture(decoded, file.type !== "image/jpeg"));
     const canvas = new OffscreenCanvas(target.width, target.height);
     // A JPEG has no alpha; anything else may.
     const mayBeTransparent = file.type !== "image/jpeg";
@@ -87,10 +105,10 @@ async function shrink({ file, shortSide }: ShrinkRequest): Promise<ShrinkOutcome
 }
 
 // The project's types are the DOM's (a worker's global differs only in what is used here).
-const scope = self as unknown as { onmessage: (event: MessageEvent<ShrinkRequest>) => void; postMessage: (message: ShrinkOutcome) => void };
+const scope = self as unknown as { onmessage: (event: MessageEvent<ShrinkRequest>) => void; postMessage: (message: ShrinkOutcome | ShownPicture) => void };
 
 scope.onmessage = (event) => {
-  shrink(event.data).then(
+  shrink(event.data, (shown) => scope.postMessage(shown)).then(
     (outcome) => scope.postMessage(outcome),
     (error: unknown) => scope.postMessage({ kind: "failed", reason: error instanceof Error ? error.message : String(error) } satisfies ShrinkOutcome),
   );

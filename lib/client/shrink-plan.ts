@@ -43,6 +43,19 @@ export function pickerMaxBytes(maxBytes: number, clientResize: boolean): number 
   return clientResize ? maxBytes * SHRINKABLE_ORIGINAL_FACTOR : maxBytes;
 }
 
+/**
+ * Short side of the picture the crop step shows while the copy is made: enough for the cropper's
+ * frame at most zooms, and cheap to encode (a few tens of ms), so the step appears right after the
+ * decode. See docs/decisions/crop-step-before-the-copy.md.
+ */
+export const SHOWN_SHORT_SIDE = 1024;
+
+/** JPEG quality of that picture: it is only looked at, never uploaded. */
+export const SHOWN_JPEG_QUALITY = 0.85;
+
+/** The worker's first answer for a picture it will shrink: what to show while the copy is made. */
+export type ShownPicture = { kind: "shown"; blob: Blob; size: Size };
+
 /** What the worker answers: a smaller copy, or why the original goes as it is. */
 export type ShrinkOutcome =
   | { kind: "copy"; blob: Blob; size: Size; original: Size }

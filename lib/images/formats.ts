@@ -12,9 +12,6 @@ export function isAcceptedMimeType(value: string): value is AcceptedMimeType {
   return (ACCEPTED_MIME_TYPES as readonly string[]).includes(value);
 }
 
-// The browser's upload files import these from here; lib/bytes.ts is their home (storage needs them too).
-export { describeOverLimit, formatBytes } from "@/lib/bytes";
-
 /** Largest side of the preview the crop step shows instead of the original. */
 export const PREVIEW_MAX_SIDE = 1600;
 
