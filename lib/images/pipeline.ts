@@ -99,20 +99,14 @@ export function fromPixels(pixels: RawPixels): Sharp {
 
 /**
  * The picture the crop step shows: upright, at most PREVIEW_MAX_SIDE, as WebP without metadata.
- * Decoding the whole file here is also what proves it is a complete, valid picture. The preview's
- * pixels come back too, for analyses of the preview (the suggested crop) that would otherwise
- * decode the WebP again: 20-35 ms of CPU less per 24 MP upload, measured when this was written.
+ * Decoding the whole file here is also what proves it is a complete, valid picture. Its pixels come
+ * back too, so the suggested crop does not decode the WebP again.
  */
 export async function makePreview(bytes: Buffer, limits: DecodeLimits): Promise<{ data: Buffer; size: Size; pixels: RawPixels }> {
+  const pixels = await uprightPixels(bytes, limits, PREVIEW_MAX_SIDE, "inside");
   try {
-    const { data, info } = await decode(bytes, limits)
-      .autoOrient()
-      .resize(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, { fit: "inside", withoutEnlargement: true })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const pixels: RawPixels = { data, width: info.width, height: info.height, channels: info.channels };
     const webp = await fromPixels(pixels).webp({ quality: 80, effort: WEBP_EFFORT }).toBuffer();
-    return { data: webp, size: { width: info.width, height: info.height }, pixels };
+    return { data: webp, size: { width: pixels.width, height: pixels.height }, pixels };
   } catch (error) {
     throw toAppError(error, limits);
   }
@@ -125,11 +119,15 @@ export async function makePreview(bytes: Buffer, limits: DecodeLimits): Promise<
  * coefficients: a fraction of makePreview's CPU, and no WebP to encode (docs/decisions/lazy-preview.md).
  */
 export async function decodeForAnalysis(bytes: Buffer, limits: DecodeLimits): Promise<RawPixels> {
-  const side = 2 * ANALYSIS_SIDE;
+  return uprightPixels(bytes, limits, 2 * ANALYSIS_SIDE, "outside");
+}
+
+/** Every pixel of the file decoded, turned upright and shrunk to `side` (never enlarged), as raw pixels. */
+async function uprightPixels(bytes: Buffer, limits: DecodeLimits, side: number, fit: "inside" | "outside"): Promise<RawPixels> {
   try {
     const { data, info } = await decode(bytes, limits)
       .autoOrient()
-      .resize(side, side, { fit: "outside", withoutEnlargement: true })
+      .resize(side, side, { fit, withoutEnlargement: true })
       .raw()
       .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, channels: info.channels };
