@@ -9,7 +9,7 @@ import { holdS3Uploads } from "./support/hold-s3-uploads";
 import { subjectPhoto } from "./support/pictures";
 
 /**
- * Issue 16, items 2 and 3: the crop step opens on the subject the server found, with one control
+ * The crop step opens on the subject the server found, with one control
  * back to the centre; and a live round preview at 128 and 40 px shows what the server will make.
  */
 
@@ -79,7 +79,7 @@ test("the crop step opens on the subject, and 'Back to the centre' centres it", 
 });
 
 /**
- * With the early crop step (issue 14) the step is shown before the server's check, so the
+ * With the early crop step the step is shown before the server's check, so the
  * suggestion arrives while the user may already be cropping. The S3 POST is held back, so "the
  * check has not answered yet" is a state, not a race.
  */

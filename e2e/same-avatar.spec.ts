@@ -15,30 +15,12 @@ import { APP_ORIGIN, UPLOAD_MAX_BYTES } from "./single/config";
 import { Wizard } from "./pages/wizard";
 
 /**
- * Issue 14 item 3: the avatar made from the browser's shrunk copy is the avatar made from the
- * original. Each picture goes twice: through the page (the real worker makes the copy that S3
- * holds) and, unchanged, through the API; the same crops (zoom 1 and 3, every quarter turn) of
- * both are made by the server, and their 512 px renditions compared.
- *
- * The comparison is per pixel: the mean absolute difference over RGB of the two 512 px avatars
- * (meanDifference at CROP_OUTPUT_SIDE, so nothing is rescaled), asserted < 3/255 as the issue asks,
- * and every figure is printed. The crops are chosen so that the same region is exactly whole
- * pixels in both spaces (alignedCrop: 5400 → 2304 is 32/75, so left, top and side are multiples of
- * 75 in the original's space); rounding each rect to whole pixels separately put them up to half
- * a pixel apart, a difference of its own. At zoom 3 the copy's region is exactly 512 px, so the
- * server does not resample it: the avatar is the copy's own pixels.
- *
- * What the difference is made of, measured at zoom 3 (scratch probes in Chromium, written up in
- * issue 14's note): the server's WebP encoding of each avatar alone keeps two avatars whose pixels
- * differ by 0.004/255 apart by 1.3/255 (a lossy encoder turns tiny differences into different
- * decisions); the browser's JPEG decoder is not libvips's (+0.7); the copy's JPEG (0.97: +0.5 on
- * the fixtures, +0.9 on pixel-level noise). The resampling filter is no longer part of it: the
- * worker uses the server's Lanczos-3 (lib/client/resample.ts); with Chromium's own filter the
- * noise pictures were 4.3-4.9 and the landscapes 3.1-3.2.
- *
- * The fixtures are enlarged 3× (5400×3600 as shown, 2.4 MB at JPEG 88): at 2× (1.4 MB) the copy at
- * quality 0.97 is not smaller than the file, so the page rightly sends the original and nothing
- * about the copy would be tested.
+ * The avatar made from the browser's shrunk copy is the avatar made from the original. Each picture
+ * goes twice: through the page (the real worker makes the copy that S3 holds) and, unchanged,
+ * through the API; the same crops (zoom 1 and 3, every quarter turn) of both are made by the server,
+ * and their 512 px renditions compared per pixel (mean absolute difference over RGB, < 3/255). The
+ * crops are whole pixels in both spaces (alignedCrop). Why these choices, and what the difference is
+ * made of: docs/decisions/same-avatar-measure.md.
  */
 
 const FIXTURES = path.resolve(ROOT, "../shared/fixtures/exif-orientation");

@@ -10,7 +10,7 @@ import { holdS3Uploads, S3_ORIGIN } from "./support/hold-s3-uploads";
 import { plainJpeg } from "./support/pictures";
 
 /**
- * Issue 14: the browser shrinks a large picture before it is sent (a worker), and shows the crop
+ * The browser shrinks a large picture before it is sent (a worker), and shows the crop
  * step from its own copy while the file uploads and is checked. The S3 POST is held back with
  * page.route where a test needs "the upload has not finished yet" as a state, not as a race.
  */

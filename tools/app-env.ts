@@ -14,7 +14,7 @@ export function embeddedS3AppEnv(endpoint: string, bucket: string): Record<strin
 }
 
 /** The app's settings every instance shares (S3, auth, limits); each instance adds PORT and INSTANCE_ID. */
-const SHARED_KEYS = [/^S3_/, /^AUTH_/, /^NEXTAUTH_URL$/, /^CORS_ALLOWED_ORIGINS$/, /^UPLOAD/, /^IMAGE_/, /^CROPS_PER_UPLOAD$/, /^AVATARS_PER_USER$/, /^LOG_LEVEL$/, /^SHUTDOWN_TIMEOUT_SECONDS$/];
+const SHARED_KEYS = [/^S3_/, /^AUTH_/, /^NEXTAUTH_URL$/, /^CORS_ALLOWED_ORIGINS$/, /^UPLOAD/, /^IMAGE_/, /^CROPS_PER_UPLOAD$/, /^AVATARS_PER_USER$/, /^LOG_LEVEL$/, /^SHUTDOWN_TIMEOUT_SECONDS$/, /^METRICS_TOKEN$/];
 
 export function sharedAppEnv(source: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(

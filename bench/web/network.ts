@@ -101,7 +101,7 @@ const bytesPerSecond = (mbit: number) => (mbit * 1e6) / 8;
 /** Long enough for a 48 MP file at 2 Mbit/s (about 50 s) with a busy machine. */
 const RUN_TIMEOUT_MS = 240_000;
 
-/** Whether the app at `root` has the client feature's settings (main before issue 14 has not). */
+/** Whether the app at `root` has the client feature's settings (commits before the shrink in the browser have not). */
 export function hasClientFeature(root: string): boolean {
   const file = path.join(root, "lib", "env.ts");
   return existsSync(file) && readFileSync(file, "utf8").includes("UPLOAD_CLIENT_RESIZE");

@@ -11,15 +11,7 @@ import { CROP_MAX_ZOOM, CROP_OUTPUT_SIDE } from "@/lib/images/formats";
 /** Short side of the copy the browser makes. */
 export const SHRINK_SHORT_SIDE = CROP_OUTPUT_SIDE * CROP_MAX_ZOOM;
 
-/**
- * JPEG quality of the copy (0-1). Chosen for issue 14's "same avatar" (< 3/255 between the avatar
- * cropped from the copy and from the original, e2e/same-avatar.spec.ts): at 3x zoom the avatar is
- * the copy's own pixels, so the copy's JPEG error reaches it unfiltered. On pixel-level noise, the
- * hardest case, the avatars were 3.8/255 apart at 0.92, 3.2 at 0.95, 2.9 at 0.96 and 2.5 at 0.97;
- * the fixtures 3.0 at 0.92 and 2.6 at 0.97. The price is bytes: 0.97 is 1.6-1.8x the size of
- * 0.92 (the bench's 24 MP photo: a 1.8 MB copy instead of 1.0 MB, a third of the 5.6 MB file). WebP
- * is smaller at the same fidelity but took 400-480 ms to encode here against 50 ms for JPEG.
- */
+/** JPEG quality of the copy (0-1): the lowest that keeps the same avatar (docs/decisions/copy-stays-jpeg.md). */
 export const SHRINK_JPEG_QUALITY = 0.97;
 
 /**
