@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { sessionClaimsFor, sessionUserId, sessionWasEnded, signedInOf } from "./session-token";
+import { hasSessionCookie, sessionClaimsFor, sessionUserId, sessionWasEnded, signedInOf } from "./session-token";
 
 describe("sessionUserId", () => {
   const issuers = new Map([["oidc", "https://sso.example.com"]]);
@@ -39,5 +39,13 @@ describe("sessionWasEnded", () => {
 
   it("reads the sign-in the claims carry", () => {
     expect(signedInOf(sessionClaimsFor("0123456789abcdef01234567", { provider: "dev", issuer: "x", subject: "a" }, { sid: "s-9", at: 9 }))).toEqual({ sid: "s-9", at: 9 });
+  });
+});
+
+describe("hasSessionCookie", () => {
+  it("finds next-auth's session cookie over http and https, whole or chunked, and nothing else", () => {
+    for (const name of ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.session-token.0"]) expect(hasSessionCookie(["other", name]), name).toBe(true);
+    expect(hasSessionCookie([])).toBe(false);
+    expect(hasSessionCookie(["next-auth.csrf-token", "__Host-next-auth.csrf-token", "next-auth.callback-url", "session-token"])).toBe(false);
   });
 });

@@ -35,3 +35,9 @@ export function sessionWasEnded(signedIn: SignedIn, ended: SessionsEnded | null)
   if (signedIn.sid !== undefined && signedIn.sid === ended.kept) return false;
   return (signedIn.at ?? 0) < ended.endedAt;
 }
+
+/** Whether a request carries next-auth's session cookie (either prefix, or chunked): the rest have no session to read. */
+export function hasSessionCookie(cookieNames: Iterable<string>): boolean {
+  for (const name of cookieNames) if (/^(__Secure-)?next-auth\.session-token(\.\d+)?$/.test(name)) return true;
+  return false;
+}

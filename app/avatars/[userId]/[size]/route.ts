@@ -4,6 +4,7 @@ import { stableAvatarQuerySchema, userIdSchema } from "@/lib/avatars/schemas";
 import { parseAvatarSize } from "@/lib/avatars/sizes";
 import { stableAvatar } from "@/lib/avatars/stable-avatar";
 import { currentUser } from "@/lib/auth/session";
+import { hasSessionCookie } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/errors";
 import { ifNoneMatchHits } from "@/lib/http/etag";
 import { route } from "@/lib/http/handler";
@@ -32,7 +33,8 @@ export const GET = route<{ userId: string; size: string }>(async ({ request, par
   }
   const ifNoneMatch = request.headers.get("if-none-match");
   // The owner reads their own writes: after a save on another instance, not the remembered lookup.
-  const fresh = (await currentUser())?.id === userId;
+  // Only a request with a session cookie is asked whose it is: an anonymous flood costs nothing more.
+  const fresh = hasSessionCookie(request.cookies.getAll().map((cookie) => cookie.name)) && (await currentUser())?.id === userId;
   const answer = await stableAvatar(userId, size, { fallback: query.d === "404" ? "none" : "default", clientHas: (etag) => ifNoneMatchHits(ifNoneMatch, etag), fresh });
   if (answer.kind === "none") throw new AppError("avatar_not_found", "This user has no avatar.");
   const cacheControl = answer.kind === "redirect" ? REDIRECT_CACHE : DEFAULT_CACHE;
