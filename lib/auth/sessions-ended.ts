@@ -2,6 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import { errorFields, log } from "@/lib/log";
 import { processWide } from "@/lib/process-wide";
 import { sessionsEndedKey } from "@/lib/storage/keys";
 import { getObjectJson, putJson } from "@/lib/storage/objects";
@@ -30,7 +31,16 @@ function remember(userId: string, ended: SessionsEnded | null, now: number): voi
 async function sessionsEnded(userId: string, now: number): Promise<SessionsEnded | null> {
   const entry = remembered.get(userId);
   if (entry && now - entry.at < ENDED_TTL_MS) return entry.ended;
-  const parsed = endedSchema.safeParse(await getObjectJson(sessionsEndedKey(userId)));
+  let stored: unknown;
+  try {
+    stored = await getObjectJson(sessionsEndedKey(userId));
+  } catch (error) {
+    // S3 unreachable: the page still renders (the header tolerates it too); whatever the session then
+    // asks of S3 fails the same way, so nothing of the user's is reachable through it. Not remembered.
+    log("warn", "whether the user's other sessions were ended could not be read; the session is accepted for this request", { ...errorFields(error) });
+    return null;
+  }
+  const parsed = endedSchema.safeParse(stored);
   const ended = parsed.success ? parsed.data : null;
   remember(userId, ended, now);
   return ended;

@@ -82,6 +82,25 @@ describe("S3 unreachable", () => {
     expect((await getCurrentAvatar(user))?.avatarId).toBe(crop.cropId);
   });
 
+  it("whether a user's sessions were ended cannot be read while S3 is down: the session is accepted and that is not remembered", async () => {
+    const { newTestUser, putJson } = await app();
+    const { isSessionEnded } = await import("@/lib/auth/sessions-ended");
+    const { sessionsEndedKey } = await import("@/lib/storage/keys");
+    const user = newTestUser();
+    const phone = { sid: "phone", at: Date.now() - 60_000 };
+    const port = s3.port;
+    await s3.close();
+    try {
+      // Pages still render; anything the session then asks of S3 fails the same way.
+      expect(await isSessionEnded(user, phone)).toBe(false);
+    } finally {
+      s3 = await startEmbeddedS3({ port, directory: dir });
+    }
+    // Ended by another instance meanwhile: read at the next request, not hidden by the outage.
+    await putJson(sessionsEndedKey(user), { version: 1, endedAt: Date.now(), kept: "laptop" });
+    expect(await isSessionEnded(user, phone, Date.now() + 1)).toBe(true);
+  });
+
   it("answers storage_unavailable within a bounded time when S3 hangs (process frozen), and works once it resumes", async () => {
     const { newTestUser, listAvatars } = await app();
     const user = newTestUser();
