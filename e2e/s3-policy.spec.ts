@@ -71,7 +71,7 @@ function s3Upload(page: Page): Promise<{ status: number; body: string } | { fail
 }
 
 test.describe("S3 enforces what the app signed (POST policy or PUT headers)", () => {
-  test("a file larger than the browser announced is refused by S3; the user is told; nothing is written", async ({ page }) => {
+  test("a file larger than the browser announced is refused by S3; the user is told; nothing is written", { tag: "@upload" }, async ({ page }) => {
     test.skip(notEnforcing(), SKIP_REASON);
     const wizard = new Wizard(page);
     await wizard.signIn(newUserName("liar"));
@@ -122,7 +122,7 @@ test.describe("S3 enforces what the app signed (POST policy or PUT headers)", ()
     await wizard.waitForCropStep();
   });
 
-  test("a JPEG announced as image/png: S3 checks the signed type, not the bytes; the app's own check finds a JPEG", async ({ page }) => {
+  test("a JPEG announced as image/png: S3 checks the signed type, not the bytes; the app's own check finds a JPEG", { tag: "@upload" }, async ({ page }) => {
     const wizard = new Wizard(page);
     await wizard.signIn(newUserName("mislabel"));
     await wizard.openUpload();

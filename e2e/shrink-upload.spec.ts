@@ -194,7 +194,7 @@ test("the check fails while the crop step is shown: its message, and back to ste
   await wizard.waitForCropStep();
 });
 
-test("UPLOAD_CLIENT_RESIZE=false and UPLOAD_EARLY_CROP=false: the file goes as it is, and the crop step comes after the check", async ({ page }) => {
+test("UPLOAD_CLIENT_RESIZE=false and UPLOAD_EARLY_CROP=false: the file goes as it is, and the crop step comes after the check", { tag: "@upload" }, async ({ page }) => {
   test.skip(CLIENT_RESIZE || EARLY_CROP, "needs UPLOAD_CLIENT_RESIZE=false and UPLOAD_EARLY_CROP=false (tier e2e-upload-plain)");
   const wizard = new Wizard(page);
   const statusTexts = await recordStatusTexts(page);

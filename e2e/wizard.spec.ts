@@ -16,10 +16,12 @@ async function expectNoSeriousA11yViolations(page: Page, where: string) {
 /** The tier's S3_UPLOAD_METHOD (its environment is the app's): how the browser sends the file to S3. */
 const UPLOAD_VERB = process.env.S3_UPLOAD_METHOD === "put" ? "PUT" : "POST";
 
+// Tags pick what the variant tiers rerun (test/harness/runner/tiers.ts): @upload depends on how the
+// file reaches S3 (method, browser shrink, the store's checks); @smoke is the Node 22 tier's walk.
 let userCounter = 0;
 const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`;
 
-test("a user uploads straight to S3 with progress, crops, saves, and sees the avatar in the header and history", async ({ page }) => {
+test("a user uploads straight to S3 with progress, crops, saves, and sees the avatar in the header and history", { tag: ["@upload", "@smoke"] }, async ({ page }) => {
   // The longest walk of the suite (three accessibility scans, two reloads, the S3 listings): about
   // 18 s on a quiet 2-core machine, 56-66 s on one running ten times its cores; nothing in it waits on a clock.
   test.setTimeout(120_000);
@@ -151,7 +153,7 @@ test("history: switch to an earlier avatar and delete one; the header follows", 
   await expect(wizard.historyItems().first()).toHaveAttribute("data-avatar-id", ids[1]!);
 });
 
-test("an upload can be cancelled while it is sent, and another picture chosen", async ({ page }) => {
+test("an upload can be cancelled while it is sent, and another picture chosen", { tag: "@upload" }, async ({ page }) => {
   const wizard = new Wizard(page);
   await wizard.signIn(newUserName("frank"));
   await wizard.openUpload();
@@ -170,7 +172,7 @@ test("an upload can be cancelled while it is sent, and another picture chosen", 
 });
 
 test.describe("bad input gets a clear message and leaves nothing behind", () => {
-  test("a text file named .jpg, a truncated JPEG, an oversized file", async ({ page }) => {
+  test("a text file named .jpg, a truncated JPEG, an oversized file", { tag: "@upload" }, async ({ page }) => {
     const wizard = new Wizard(page);
     await wizard.signIn(newUserName("carol"));
     await wizard.openUpload();
