@@ -136,8 +136,12 @@ async function rendition(page: Page, uploadId: string, crop: object): Promise<Bu
 type Case = { label: string; make: () => Promise<Buffer>; shown: Size; needsFixtures: boolean };
 
 const cases: Case[] = [
-  ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ label: `Landscape_${n}.jpg ×${ENLARGE} (EXIF ${n})`, make: () => enlargedFixture(`Landscape_${n}.jpg`), shown: { width: 1800 * ENLARGE, height: 1200 * ENLARGE }, needsFixtures: true })),
-  ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ label: `Portrait_${n}.jpg ×${ENLARGE} (EXIF ${n})`, make: () => enlargedFixture(`Portrait_${n}.jpg`), shown: { width: 1200 * ENLARGE, height: 1800 * ENLARGE }, needsFixtures: true })),
+  // Every EXIF orientation once, landscape and portrait in turn (the shape changes which axis the
+  // copy's rounding lands on; the orientation, which pixels the worker turns).
+  ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => {
+    const [file, shown] = n % 2 === 1 ? [`Landscape_${n}.jpg`, { width: 1800 * ENLARGE, height: 1200 * ENLARGE }] : [`Portrait_${n}.jpg`, { width: 1200 * ENLARGE, height: 1800 * ENLARGE }];
+    return { label: `${file} ×${ENLARGE} (EXIF ${n})`, make: () => enlargedFixture(file), shown, needsFixtures: true };
+  }),
   // Pixel-level noise, the hardest case for a copy (every pixel differs from its neighbours), at the
   // largest size whose original fits the e2e limit.
   { label: "photo-like 3600×2400 (EXIF 1)", make: () => generated(3600, 2400, 1, 53), shown: { width: 3600, height: 2400 }, needsFixtures: false },
