@@ -82,10 +82,15 @@ function parseS3Lines(stdout: string): CephS3 {
  * run: a short day would expire uploads in the middle of the wizard). Throws CephStartError (daemon
  * logs kept) when it does not come up.
  */
-export async function startCeph(options: { lcDaySeconds: number; label: string; tag: string }): Promise<CephRgw> {
+/**
+ * `ports`: the RGW and monitor ports to prefer when free (RGW_PORT / MON_PORT still win): each lane
+ * of the test runner prefers its own, so two Cephs starting at the same moment never pick the same.
+ */
+export async function startCeph(options: { lcDaySeconds: number; label: string; tag: string; log?: (line: string) => void; ports?: { rgw: number; mon: number } }): Promise<CephRgw> {
   const env = process.env;
-  const rgwPort = await choosePort(env.RGW_PORT, 7480);
-  const monPort = await choosePort(env.MON_PORT, 40100);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const rgwPort = await choosePort(env.RGW_PORT, options.ports?.rgw ?? 7480);
+  const monPort = await choosePort(env.MON_PORT, options.ports?.mon ?? 40100);
   const lcDay = String(options.lcDaySeconds);
   const version = cephVersion();
   const dir = mkdtempSync(path.join(tmpdir(), `avatar-relay-ceph-${options.tag}-`));
@@ -100,20 +105,21 @@ export async function startCeph(options: { lcDaySeconds: number; label: string; 
     const result = spawnSync("bash", [CEPH_SCRIPT, "stop"], { cwd: ROOT, env: { ...env, CEPH_DIR: dir, CEPH_STOP_GRACE: grace }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     const killed = [...(result.stderr ?? "").matchAll(/ceph-rgw\.sh: (\w+) \(pid \d+\) still running/g)].map((m) => m[1]);
     if (result.status !== 0) {
-      console.error(`${options.label}: WARNING: stopping Ceph failed (${result.stderr?.trim()}); folder ${dir}`);
+      log(`${options.label}: WARNING: stopping Ceph failed (${result.stderr?.trim()}); folder ${dir}`);
       keep = true;
     } else {
-      console.error(`${options.label}: Ceph RGW stopped in ${seconds(t)}${killed.length ? ` (${killed.join(", ")} needed SIGKILL after ${grace} s)` : ""}`);
+      log(`${options.label}: Ceph RGW stopped in ${seconds(t)}${killed.length ? ` (${killed.join(", ")} needed SIGKILL after ${grace} s)` : ""}`);
     }
-    if (keep) console.error(`${options.label}: Ceph folder kept (logs): ${dir}`);
+    if (keep) log(`${options.label}: Ceph folder kept (logs): ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   };
   const removeCleanup = onExit(() => stop());
 
-  console.log(`${options.label}: starting ${version} (RGW 127.0.0.1:${rgwPort}, mon ${monPort}, lifecycle day ${Number(lcDay) > 0 ? `${lcDay} s` : "24 h"}, folder ${dir})`);
+  log(`${options.label}: starting ${version} (RGW 127.0.0.1:${rgwPort}, mon ${monPort}, lifecycle day ${Number(lcDay) > 0 ? `${lcDay} s` : "24 h"}, folder ${dir})`);
   const tStart = Date.now();
   const started = await runChild("bash", [CEPH_SCRIPT, "start"], {
     capture: true,
+    output: options.log && ((text) => options.log!(text.trimEnd())),
     env: { ...env, CEPH_DIR: dir, RGW_PORT: String(rgwPort), MON_PORT: String(monPort), RGW_LC_DEBUG_INTERVAL: lcDay },
   });
   if (interrupted()) {
@@ -125,6 +131,6 @@ export async function startCeph(options: { lcDaySeconds: number; label: string; 
     throw new CephStartError(`Ceph RGW did not start (exit code ${started.code}; logs in ${dir}/log)`);
   }
   const s3 = parseS3Lines(started.stdout);
-  console.log(`${options.label}: Ceph RGW up in ${seconds(tStart)} at ${s3.S3_ENDPOINT}`);
+  log(`${options.label}: Ceph RGW up in ${seconds(tStart)} at ${s3.S3_ENDPOINT}`);
   return { dir, version, s3, stop };
 }

@@ -4,12 +4,13 @@
  *
  * Each child gets its own process group: SIGTERM to Playwright alone would leave its `next start`
  * running, so a signal goes to the whole group. A second signal kills everything and exits at once.
+ * Several children may run at once (the runner's two lanes): a signal goes to each.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 
 import { ROOT } from "../../../tools/paths";
 
-let current: ChildProcess | undefined;
+const live = new Set<ChildProcess>();
 let interruptedBy: NodeJS.Signals | undefined;
 const cleanups = new Set<() => void>();
 let installed = false;
@@ -18,11 +19,13 @@ let installed = false;
 export const interrupted = (): NodeJS.Signals | undefined => interruptedBy;
 
 function signalChild(signal: NodeJS.Signals): void {
-  if (!current?.pid || current.exitCode !== null || current.signalCode !== null) return;
-  try {
-    process.kill(-current.pid, signal);
-  } catch {
-    current.kill(signal);
+  for (const child of live) {
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
   }
 }
 
@@ -59,19 +62,36 @@ export function onExit(cleanup: () => void): () => void {
   return () => cleanups.delete(cleanup);
 }
 
-/** Runs a child in the project folder in its own process group; stdout inherited, or captured with `capture`. */
-export function runChild(command: string, args: string[], options: { env?: Record<string, string | undefined>; capture?: boolean } = {}): Promise<{ code: number; stdout: string }> {
+/** Where a child's output goes: the runner's own stdout and stderr, or one sink for both (a side lane's buffer). */
+export type Output = ((text: string) => void) | undefined;
+
+/**
+ * Runs a child in the project folder in its own process group. Its output goes to the runner's own
+ * (or to `output`); with `capture`, stdout is kept and returned instead.
+ */
+export function runChild(command: string, args: string[], options: { env?: Record<string, string | undefined>; capture?: boolean; output?: Output } = {}): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
+    const { output } = options;
     const child = spawn(command, args, {
       cwd: ROOT,
-      stdio: ["ignore", options.capture ? "pipe" : "inherit", "inherit"],
+      stdio: ["ignore", options.capture || output ? "pipe" : "inherit", output ? "pipe" : "inherit"],
       env: (options.env ?? process.env) as NodeJS.ProcessEnv,
       detached: true,
     });
-    current = child;
+    live.add(child);
     let stdout = "";
-    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.on("error", () => resolve({ code: 127, stdout }));
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (options.capture) stdout += chunk.toString("utf8");
+      else output?.(chunk.toString("utf8"));
+    });
+    child.stderr?.on("data", (chunk: Buffer) => output?.(chunk.toString("utf8")));
+    child.on("error", () => {
+      live.delete(child);
+      resolve({ code: 127, stdout });
+    });
+    child.on("close", (code, signal) => {
+      live.delete(child);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout });
+    });
   });
 }

@@ -10,7 +10,7 @@ import { nodeBinary } from "../../../tools/node-binary.mjs";
 import { ROOT } from "../../../tools/paths";
 import { S3_TARGET_VARIABLES, s3TargetFromEnv } from "../s3-target";
 
-import { interrupted, runChild } from "./child";
+import { interrupted, runChild, type Output } from "./child";
 import { noCounts, playwrightCounts, vitestCounts, type Counts } from "./reports";
 import type { TierResult } from "./summary";
 import type { Tier } from "./tiers";
@@ -31,7 +31,15 @@ export type RunContext = {
   passthrough: string[];
   /** Whether an earlier tier of this run left a production build the Playwright tiers may reuse. */
   buildAvailable: boolean;
+  /** Where the tier's output goes (a side lane's buffer); the runner's own stdout and stderr when unset. */
+  output?: Output;
 };
+
+/** One line of the runner's own about a tier, to where the tier's output goes. */
+const say = (context: RunContext, line: string) => (context.output ? context.output(`${line}\n`) : console.log(line));
+
+/** The side lane's Ceph ports: the main lane's Ceph may be starting at the same moment on 7480/40100. */
+const SIDE_LANE_CEPH_PORTS = { rgw: 7481, mon: 40101 };
 
 function tierEnv(tier: Tier, context: RunContext, s3?: Record<string, string>): Record<string, string | undefined> {
   // Only a real-S3 tier sees S3_TEST_*: the others run on the embedded S3 whatever the shell has.
@@ -45,9 +53,10 @@ function tierEnv(tier: Tier, context: RunContext, s3?: Record<string, string>): 
   };
 }
 
-async function runCommand(tier: Tier, node: string, env: Record<string, string | undefined>, passthrough: string[]): Promise<{ code: number; counts: Counts }> {
+async function runCommand(tier: Tier, node: string, env: Record<string, string | undefined>, context: RunContext): Promise<{ code: number; counts: Counts }> {
+  const { passthrough, output } = context;
   if (tier.kind === "check") {
-    const { code } = await runChild(node, tier.args, { env });
+    const { code } = await runChild(node, tier.args, { env, output });
     const counts = noCounts();
     if (code === 0) counts.passed = 1;
     else {
@@ -61,9 +70,11 @@ async function runCommand(tier: Tier, node: string, env: Record<string, string |
   const args =
     tier.kind === "vitest"
       ? [CLI.vitest, "run", ...tier.args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...passthrough]
-      : [CLI.playwright, "test", ...tier.args, "--reporter=list,json", ...passthrough];
+      : // Each tier its own output folder: two lanes' Playwright runs would clear each other's, and a
+        // later tier's would clear an earlier one's traces.
+        [CLI.playwright, "test", ...tier.args, "--reporter=list,json", "--output", path.join("test-results", tier.name), ...passthrough];
   try {
-    const { code } = await runChild(node, args, { env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report } });
+    const { code } = await runChild(node, args, { env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report }, output });
     if (!existsSync(report)) return { code, counts: { ...noCounts(), errors: [`no report: ${tier.kind} exited with ${code} before reporting`] } };
     const parsed: unknown = JSON.parse(readFileSync(report, "utf8"));
     const counts = tier.kind === "vitest" ? vitestCounts(parsed as Parameters<typeof vitestCounts>[0], (file) => path.relative(ROOT, file)) : playwrightCounts(parsed as Parameters<typeof playwrightCounts>[0]);
@@ -74,7 +85,7 @@ async function runCommand(tier: Tier, node: string, env: Record<string, string |
 }
 
 /** The S3_TEST_* of a real S3 for this tier: given from outside, or a Ceph RGW started for it. */
-async function realS3For(tier: Tier, label: string): Promise<{ env: Record<string, string>; ceph?: CephRgw; against: string } | { why: string; failed: boolean }> {
+async function realS3For(tier: Tier, label: string, context: RunContext): Promise<{ env: Record<string, string>; ceph?: CephRgw; against: string } | { why: string; failed: boolean }> {
   const given = s3TargetFromEnv();
   if (given) {
     const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => S3_TARGET_VARIABLES.test(e[0]) && e[1] !== undefined));
@@ -83,7 +94,13 @@ async function realS3For(tier: Tier, label: string): Promise<{ env: Record<strin
   const ceph = cephAvailability();
   if (!ceph.available) return { why: `no S3_TEST_ENDPOINT and ${ceph.why}`, failed: false };
   try {
-    const rgw = await startCeph({ lcDaySeconds: tier.realS3!.lcDaySeconds, label, tag: tier.name });
+    const rgw = await startCeph({
+      lcDaySeconds: tier.realS3!.lcDaySeconds,
+      label,
+      tag: tier.name,
+      ...(context.output ? { log: (line: string) => say(context, line) } : {}),
+      ...(tier.lane === "side" ? { ports: SIDE_LANE_CEPH_PORTS } : {}),
+    });
     const env: Record<string, string> = {
       S3_TEST_ENDPOINT: rgw.s3.S3_ENDPOINT,
       S3_TEST_ACCESS_KEY_ID: rgw.s3.S3_ACCESS_KEY_ID,
@@ -122,15 +139,15 @@ export async function runTier(tier: Tier, context: RunContext): Promise<TierResu
   let ceph: CephRgw | undefined;
   let against: string | undefined;
   if (tier.realS3) {
-    const real = await realS3For(tier, tier.name);
+    const real = await realS3For(tier, tier.name, context);
     if ("why" in real) return done({ status: real.failed ? "failed" : "did not run", why: real.why, required: real.failed || required.realS3 });
     ({ env: s3, ceph, against } = real);
-    console.log(`${tier.name}: against ${against}`);
+    say(context, `${tier.name}: against ${against}`);
   }
 
   let failedRun = false;
   try {
-    const { code, counts } = await runCommand(tier, node, tierEnv(tier, context, s3), context.passthrough);
+    const { code, counts } = await runCommand(tier, node, tierEnv(tier, context, s3), context);
     const ran = counts.passed + counts.failed;
     if (interrupted()) return done({ status: "interrupted", why: `${interrupted()} received`, required: true, counts });
     if (code === 0 && ran > 0 && counts.failed === 0 && counts.errors.length === 0) {
