@@ -64,6 +64,9 @@ for (const size of SIZES) {
     test.use(size.use);
 
     test("every step fits the screen, keeps the product name on one line and is accessible", async ({ page }, testInfo) => {
+      // Six accessibility scans and six full-page screenshots (the phone's at 3× pixels): 22-28 s on a
+      // quiet 2-core machine, over 60 s on one running six times its cores; nothing in it waits on a clock.
+      test.setTimeout(120_000);
       const wizard = new Wizard(page);
       await page.goto("/signin");
       await checkStep(page, testInfo, size.name, "1-sign-in");
