@@ -4,7 +4,8 @@
  * malformed id is refused with 400 before any S3 call is made.
  */
 
-export const USER_ID_PATTERN = /^[0-9a-f]{24}$/;
+/** 20 hex naming the account, then an 8-hex tag only the deployment can compute (lib/auth/user-id.ts). */
+export const USER_ID_PATTERN = /^[0-9a-f]{28}$/;
 export const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/;
 /** 13-digit reverse timestamp + 12 hex: lexicographic order is newest first, which S3 listing gives for free. */
 export const AVATAR_ID_PATTERN = /^[0-9]{13}[0-9a-f]{12}$/;
