@@ -133,10 +133,13 @@ export function avatarsPrefix(userId: string): string {
 
 export const historyPrefix = (userId: string) => `${avatarsPrefix(userId)}history/`;
 export const currentAvatarKey = (userId: string) => `${avatarsPrefix(userId)}current.json`;
+/** Records of ended sessions, one per user; a bucket lifecycle rule expires them once no session they ended can be alive. */
+export const SESSIONS_PREFIX = "sessions/";
+
 /** When "Delete my data" ended the user's other sessions; outside avatars/ so the deletion keeps it. */
 export function sessionsEndedKey(userId: string): string {
   assertId("user", userId, isUserId);
-  return `sessions/${userId}/ended.json`;
+  return `${SESSIONS_PREFIX}${userId}/ended.json`;
 }
 /** What the default avatar needs to know about the user (initials only), written at sign-in. */
 export const profileKey = (userId: string) => `${avatarsPrefix(userId)}profile.json`;
