@@ -2,9 +2,10 @@ import { request as httpRequest } from "node:http";
 
 import { expect, test } from "@playwright/test";
 
+import { userIdFor } from "@/lib/auth/user-id";
 import { ApiUser } from "@/test/harness/api-user";
 
-import { APP_ORIGIN } from "./single/config";
+import { APP_ORIGIN, AUTH_USER_ID_KEY } from "./single/config";
 
 /**
  * Bodies sent to what proxy.ts sees (pages, /api/auth, the stable URL): Next buffers at most 64 KiB
@@ -42,7 +43,7 @@ function slowPost(url: string, total: number): Promise<{ status: number; code?: 
 }
 
 test("a 1 MiB POST to a page, to /api/auth and to the stable URL is refused with 413", async () => {
-  for (const path of ["/signin", "/api/auth/signin/oidc", "/avatars/0123456789abcdef01234567/128"]) {
+  for (const path of ["/signin", "/api/auth/signin/oidc", "/avatars/0123456789abcdef0123456789ab/128"]) {
     const result = await slowPost(`${APP_ORIGIN}${path}`, 1024 * 1024);
     console.log(`1 MiB POST to ${path}: ${result.status} ${result.code ?? ""} after ${result.sent / 1024} KiB were sent`);
     expect(result, path).toMatchObject({ status: 413, code: "body_too_large" });
@@ -51,7 +52,8 @@ test("a 1 MiB POST to a page, to /api/auth and to the stable URL is refused with
 
 test("the stable URL takes d=404 and s (the path's size) only: anything else is 400", async () => {
   const anonymous = await ApiUser.anonymous(APP_ORIGIN);
-  const base = "/avatars/0123456789abcdef01234567/128";
+  const user = userIdFor(AUTH_USER_ID_KEY, { provider: "e2e", issuer: "urn:avatar-relay:e2e", subject: `query-${Date.now()}` });
+  const base = `/avatars/${user}/128`;
   expect((await anonymous.get(`${base}?s=128`, { maxRedirects: 0 })).status()).toBe(200);
   expect((await anonymous.get(`${base}?s=128&d=404`, { maxRedirects: 0 })).status()).toBe(404);
   for (const query of ["?s=64", "?v=2", "?d=404&d=404", "?size=128", "?d=mp"]) {

@@ -16,7 +16,7 @@ const newUserName = (label: string) => `${label}-${Date.now()}-${++userCounter}`
 /** The signed-in user's id, read from the stable URL the header's default avatar uses. */
 async function userIdOf(page: Page): Promise<string> {
   const src = await page.getByTestId("header-avatar-empty").getAttribute("src");
-  const id = /^\/avatars\/([0-9a-f]{24})\/40$/.exec(src ?? "")?.[1];
+  const id = /^\/avatars\/([0-9a-f]{28})\/40$/.exec(src ?? "")?.[1];
   expect(id, `header avatar src ${src}`).toBeDefined();
   return id!;
 }
@@ -60,7 +60,7 @@ test("a 2× screen gets the 2× picture through srcset", async ({ browser }) => 
   const page = await context.newPage();
   await new Wizard(page).signIn(newUserName("retina"));
   const header = await expectLoaded(page.getByTestId("header-avatar-empty"));
-  expect(header.currentSrc).toMatch(/\/avatars\/[0-9a-f]{24}\/80$/);
+  expect(header.currentSrc).toMatch(/\/avatars\/[0-9a-f]{28}\/80$/);
   // naturalWidth is in CSS pixels (an 80 px picture at 2x density is 40): the bytes say 80.
   expect(header.naturalWidth).toBe(40);
   expect(await pictureSize(await (await page.request.get(header.currentSrc)).body())).toMatchObject({ width: 80, height: 80 });

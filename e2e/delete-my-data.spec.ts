@@ -24,7 +24,7 @@ test("a user deletes their data after a confirmation that says what goes; their 
   await wizard.signIn(`forget-me-${Date.now()}`);
   const saved = [await saveAvatar(wizard, 31), await saveAvatar(wizard, 32)];
   const headerSrc = (await wizard.headerAvatar().getAttribute("src"))!;
-  const userId = /avatars\/([0-9a-f]{24})\/renditions\//.exec(decodeURIComponent(headerSrc))?.[1];
+  const userId = /avatars\/([0-9a-f]{28})\/renditions\//.exec(decodeURIComponent(headerSrc))?.[1];
   expect(userId, headerSrc).toBeDefined();
   // And one upload still in progress (original, preview, its quota key).
   await wizard.openUpload();

@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 
 import type { StartedUpload } from "@/lib/avatars/api-types";
+import { userIdFor } from "@/lib/auth/user-id";
 import { makeBadFiles } from "@/test/harness/bad-files";
 import { slowChunkedPost } from "@/tools/http";
 import { photoLike } from "@/test/harness/images";
@@ -289,20 +290,27 @@ test("a 1 MiB chunked JSON body is refused with 413 while it is still being sent
 
 test("the stable avatar URL is public but reveals nothing for an unknown user", async () => {
   const anonymous = await ApiUser.anonymous(APP_ORIGIN);
-  // An unknown id looks exactly like a user without an avatar: the identicon, or 404 with ?d=404.
-  const unknown = await anonymous.get("/avatars/0123456789abcdef01234567/128", { maxRedirects: 0 });
+  // An id this deployment issued to nobody who signed in looks exactly like a user without an
+  // avatar: the identicon, or 404 with ?d=404.
+  const nobody = userIdFor(AUTH_USER_ID_KEY, { provider: "e2e", issuer: "urn:avatar-relay:e2e", subject: unique("nobody") });
+  const unknown = await anonymous.get(`/avatars/${nobody}/128`, { maxRedirects: 0 });
   expect(unknown.status()).toBe(200);
   expect(unknown.headers()["content-type"]).toBe("image/webp");
-  expect((await anonymous.get("/avatars/0123456789abcdef01234567/128?d=404", { maxRedirects: 0 })).status()).toBe(404);
+  expect((await anonymous.get(`/avatars/${nobody}/128?d=404`, { maxRedirects: 0 })).status()).toBe(404);
+  // A made-up id (its tag is not the deployment's) is 404 without ?d=404 too: nothing is drawn for it.
+  const madeUp = `${nobody.slice(0, 20)}${nobody.slice(20) === "00000000" ? "00000001" : "00000000"}`;
+  const forged = await anonymous.get(`/avatars/${madeUp}/128`, { maxRedirects: 0 });
+  expect(forged.status()).toBe(404);
+  expect(forged.headers()["content-type"]).not.toMatch(/^image\//);
   expect((await anonymous.get("/avatars/..%2F..%2Fx/128", { maxRedirects: 0 })).status()).toBe(400);
-  expect((await anonymous.get("/avatars/0123456789abcdef01234567/0x40", { maxRedirects: 0 })).status()).toBe(400);
+  expect((await anonymous.get("/avatars/0123456789abcdef0123456789ab/0x40", { maxRedirects: 0 })).status()).toBe(400);
   expect(APP_ORIGIN).toContain("127.0.0.1");
   await anonymous.dispose();
 });
 
 test("the image optimizer is off: nobody can make the server resize a picture (sharp work and a disk-cache entry per URL)", async () => {
   const anonymous = await ApiUser.anonymous(APP_ORIGIN);
-  for (const url of ["/avatars/0123456789abcdef01234567/512", "/icon.svg"]) {
+  for (const url of ["/avatars/0123456789abcdef0123456789ab/512", "/icon.svg"]) {
     const response = await anonymous.get(`/_next/image?url=${encodeURIComponent(url)}&w=3840&q=75`, { maxRedirects: 0 });
     expect(response.status(), url).toBeGreaterThanOrEqual(400);
     expect(response.status(), url).toBeLessThan(500);

@@ -111,7 +111,7 @@ test("a user uploads straight to S3 with progress, crops, saves, and sees the av
   const me = await page.request.get("/api/avatars?limit=1");
   expect((await me.json()).items[0].avatarId).toBe(avatarId);
   await page.goto("/");
-  const stablePath = (await page.locator("code").filter({ hasText: /^\/avatars\/[0-9a-f]{24}\/128$/ }).textContent())!;
+  const stablePath = (await page.locator("code").filter({ hasText: /^\/avatars\/[0-9a-f]{28}\/128$/ }).textContent())!;
   const redirect = await page.request.get(stablePath, { maxRedirects: 0 });
   expect(redirect.status()).toBe(302);
   expect(redirect.headers()["location"]).toContain(`/renditions/${avatarId}/128.webp`);

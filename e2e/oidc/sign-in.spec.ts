@@ -50,7 +50,7 @@ test("sign in through the provider's login and consent pages, walk the wizard, s
   const login = newLogin("ada");
   await signInWithProvider(page, login);
   const userId = await sessionUserId(page);
-  expect(userId).toMatch(/^[0-9a-f]{24}$/);
+  expect(userId).toMatch(/^[0-9a-f]{28}$/);
 
   // Behind https the cookies are Secure, with __Secure-/__Host- names.
   const cookies = await page.context().cookies(APP_URL);

@@ -40,7 +40,7 @@ describe("sessions name the provider that made them", () => {
     const token = await signIn(withDev, { provider: "dev", providerAccountId: "alice", type: "credentials" });
     expect(token).toMatchObject({ provider: "dev" });
     const id = await sessionUserId(withDev, token);
-    expect(id).toMatch(/^[0-9a-f]{24}$/);
+    expect(id).toMatch(/^[0-9a-f]{28}$/);
 
     const withoutDev = await optionsWith({ AUTH_DEV_LOGIN: "false", ...OIDC });
     expect(await sessionUserId(withoutDev, token)).toBeUndefined();
@@ -57,12 +57,20 @@ describe("sessions name the provider that made them", () => {
     const atB = await optionsWith({ ...OIDC, AUTH_OIDC_ISSUER: "https://other-sso.example.com" });
     expect(await sessionUserId(atB, tokenA)).toBeUndefined();
     const tokenB = await signIn(atB, { provider: "oidc", providerAccountId: "alice", type: "oauth" });
-    expect(tokenB.uid).toMatch(/^[0-9a-f]{24}$/);
+    expect(tokenB.uid).toMatch(/^[0-9a-f]{28}$/);
     expect(tokenB.uid).not.toBe(tokenA.uid);
+  });
+
+  it("a session is signed out 30 days after its sign-in, however often next-auth re-issued its token", async () => {
+    const options = await optionsWith(OIDC);
+    const token = await signIn(options, { provider: "oidc", providerAccountId: "alice", type: "oauth" });
+    const day = 24 * 60 * 60 * 1000;
+    expect(await sessionUserId(options, { ...token, sat: Date.now() - 29 * day, exp: Math.floor(Date.now() / 1000) + 30 * 86_400 })).toBe(token.uid);
+    expect(await sessionUserId(options, { ...token, sat: Date.now() - 30 * day - 1, exp: Math.floor(Date.now() / 1000) + 30 * 86_400 })).toBeUndefined();
   });
 
   it("a token from before sessions named their provider counts as signed out", async () => {
     const options = await optionsWith({ AUTH_DEV_LOGIN: "true" });
-    expect(await sessionUserId(options, { uid: "0123456789abcdef01234567" })).toBeUndefined();
+    expect(await sessionUserId(options, { uid: "0123456789abcdef0123456789ab" })).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { errorFields, log } from "@/lib/log";
 
 import { issuersFor, providersFor, summarize, type ProviderSummary } from "./providers";
 import { safeRedirectPath } from "./redirect";
-import { sessionClaimsFor, sessionUserId, signedInOf } from "./session-token";
+import { SESSION_MAX_AGE_MS, sessionClaimsFor, sessionUserId, signedInOf } from "./session-token";
 import { userIdFor, type Identity } from "./user-id";
 
 export { DEV_PROVIDER_ID, OIDC_PROVIDER_ID, type ProviderSummary } from "./providers";
@@ -60,7 +60,7 @@ function buildOptions(): { options: NextAuthOptions; userIdOf: (account: Account
   };
   const options: NextAuthOptions = {
     secret: env.AUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_MS / 1000 },
     pages: { signIn: "/signin", error: "/signin" },
     providers: providersFor(env),
     callbacks: {
@@ -70,7 +70,7 @@ function buildOptions(): { options: NextAuthOptions; userIdOf: (account: Account
         const signedIn = { sid: randomBytes(16).toString("base64url"), at: Date.now() };
         return { ...token, ...sessionClaimsFor(userIdFor(env.AUTH_USER_ID_KEY, identity), identity, signedIn) };
       },
-      // A session whose provider was switched off since names nobody: currentUser() sees no user.
+      // A session whose provider was switched off since, or signed in SESSION_MAX_AGE_MS ago, names nobody: currentUser() sees no user.
       session({ session, token }) {
         const id = sessionUserId(token, issuers);
         return id ? { ...session, user: { ...session.user, id }, signedIn: signedInOf(token) } : { expires: session.expires };

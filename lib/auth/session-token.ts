@@ -12,13 +12,24 @@ export function sessionClaimsFor(uid: string, identity: Identity, signedIn: Requ
 }
 
 /**
- * The user id of a session, or undefined when it no longer counts (pure): its provider must still
- * be switched on with the same issuer. A session made by the development sign-in, or by an issuer
- * since replaced, is then signed out at once instead of living out its 30 days; so is a token
- * without a provider (made before sessions named one).
+ * How long a session lasts from its sign-in, however often it is used: next-auth re-issues the
+ * token with a fresh expiry on every session read, so its own maxAge alone would let a token used
+ * once a month live for ever. The bound is what lets a sessions-ended record expire (the bucket's
+ * lifecycle rule on sessions/, tools/bucket/bucket-config.ts): after it, every session it ended is over anyway.
  */
-export function sessionUserId(claims: SessionClaims, issuers: ReadonlyMap<string, string>): string | undefined {
+export const SESSION_MAX_AGE_DAYS = 30;
+export const SESSION_MAX_AGE_MS = SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000;
+
+/**
+ * The user id of a session, or undefined when it no longer counts (pure): its provider must still
+ * be switched on with the same issuer, and its sign-in less than SESSION_MAX_AGE_MS ago. A session
+ * made by the development sign-in, or by an issuer since replaced, is then signed out at once
+ * instead of living out its 30 days; so is a token without a provider or a sign-in time (made
+ * before sessions named them).
+ */
+export function sessionUserId(claims: SessionClaims, issuers: ReadonlyMap<string, string>, now = Date.now()): string | undefined {
   if (typeof claims.uid !== "string" || typeof claims.provider !== "string" || typeof claims.issuer !== "string") return undefined;
+  if (typeof claims.sat !== "number" || !(now - claims.sat < SESSION_MAX_AGE_MS)) return undefined;
   return issuers.get(claims.provider) === claims.issuer ? claims.uid : undefined;
 }
 

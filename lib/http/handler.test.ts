@@ -183,13 +183,13 @@ describe("userRoute()", () => {
   it("is 401 without a session and passes the signed-in user to the handler", async () => {
     session.user = null;
     expect(await errorOf(await whoami(post("{}"), context))).toMatchObject({ status: 401, code: "unauthorized" });
-    session.user = { id: "0123456789abcdef01234567", name: "ada" };
+    session.user = { id: "0123456789abcdef0123456789ab", name: "ada" };
     const response = await whoami(post("{}"), context);
-    expect(await response.json()).toEqual({ id: "0123456789abcdef01234567" });
+    expect(await response.json()).toEqual({ id: "0123456789abcdef0123456789ab" });
   });
 
   it("checks the origin before the session", async () => {
-    session.user = { id: "0123456789abcdef01234567", name: "ada" };
+    session.user = { id: "0123456789abcdef0123456789ab", name: "ada" };
     expect((await whoami(post("{}", { origin: "https://evil.example" }), context)).status).toBe(403);
   });
 });

@@ -2,7 +2,7 @@ import { contrastRatio, hslToRgb, toHex, type Rgb } from "./contrast";
 
 /**
  * The generated avatar of a user who has not saved one (pure): deterministic from the user id
- * (24 hex, an HMAC, so its bytes are already evenly spread) and, when known, the initials. The
+ * (hex digits of HMACs, so its bytes are already evenly spread) and, when known, the initials. The
  * drawing is an SVG that lib/images/render-default.ts turns into WebP.
  */
 

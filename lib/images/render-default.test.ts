@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { defaultAvatarDesign } from "./default-avatar";
 import { renderDefaultAvatar } from "./render-default";
 
-const user = "0123456789abcdef01234567";
+const user = "0123456789abcdef0123456789ab";
 
 /** Share of pixels that are (nearly) white: the initials or the identicon's cells. */
 async function whiteShare(webp: Buffer): Promise<number> {

@@ -29,7 +29,7 @@ import {
   userUploadsPrefix,
 } from "./keys";
 
-const user = "0123456789abcdef01234567";
+const user = "0123456789abcdef0123456789ab";
 const upload = "0123456789abcdef0123456789abcdef";
 
 describe("ids", () => {

@@ -4,7 +4,8 @@
  * malformed id is refused with 400 before any S3 call is made.
  */
 
-export const USER_ID_PATTERN = /^[0-9a-f]{24}$/;
+/** 20 hex naming the account, then an 8-hex tag only the deployment can compute (lib/auth/user-id.ts). */
+export const USER_ID_PATTERN = /^[0-9a-f]{28}$/;
 export const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/;
 /** 13-digit reverse timestamp + 12 hex: lexicographic order is newest first, which S3 listing gives for free. */
 export const AVATAR_ID_PATTERN = /^[0-9]{13}[0-9a-f]{12}$/;
@@ -132,10 +133,13 @@ export function avatarsPrefix(userId: string): string {
 
 export const historyPrefix = (userId: string) => `${avatarsPrefix(userId)}history/`;
 export const currentAvatarKey = (userId: string) => `${avatarsPrefix(userId)}current.json`;
+/** Records of ended sessions, one per user; a bucket lifecycle rule expires them once no session they ended can be alive. */
+export const SESSIONS_PREFIX = "sessions/";
+
 /** When "Delete my data" ended the user's other sessions; outside avatars/ so the deletion keeps it. */
 export function sessionsEndedKey(userId: string): string {
   assertId("user", userId, isUserId);
-  return `sessions/${userId}/ended.json`;
+  return `${SESSIONS_PREFIX}${userId}/ended.json`;
 }
 /** What the default avatar needs to know about the user (initials only), written at sign-in. */
 export const profileKey = (userId: string) => `${avatarsPrefix(userId)}profile.json`;

@@ -22,7 +22,7 @@ export class ApiUser {
     const signIn = await request.post("/api/auth/callback/dev", { form: { csrfToken, name, json: "true" } });
     expect(signIn.status()).toBe(200);
     const session = (await (await request.get("/api/auth/session")).json()) as { user?: { id?: string } };
-    expect(session.user?.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(session.user?.id).toMatch(/^[0-9a-f]{28}$/);
     return new ApiUser(request, session.user!.id!, name);
   }
 

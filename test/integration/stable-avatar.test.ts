@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+
+import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 
 /** The stable URL's use case against the embedded S3: remembered lookups and its own bound. */
@@ -64,5 +67,39 @@ describe("stable URL lookups", () => {
     for (const r of refused) expect(r.reason).toMatchObject({ code: "server_busy", status: 503, retryAfterSeconds: 1 });
     // Refused requests cost S3 nothing: two calls per served id.
     expect((await s3Calls()) - before).toBe(served * 2);
+  });
+});
+
+describe("GET /avatars/<user id>/<size>", () => {
+  const ask = async (userId: string, headers: Record<string, string> = {}) => {
+    const { GET } = await import("@/app/avatars/[userId]/[size]/route");
+    const request = new NextRequest(`http://127.0.0.1:3999/avatars/${userId}/64`, { headers });
+    return GET(request, { params: Promise.resolve({ userId, size: "64" }) });
+  };
+  const madeUp = (issued: string) => `${issued.slice(0, 20)}${issued.slice(20) === "00000000" ? "00000001" : "00000000"}`;
+
+  it("an id this deployment never issued is 404 at once: no S3 call, no drawing, no session read", async () => {
+    const { ensureBucket, newTestUser } = await load();
+    await ensureBucket();
+    const before = await s3Calls();
+    const ids = [madeUp(newTestUser()), ...Array.from({ length: 20 }, () => randomBytes(14).toString("hex"))];
+    for (const id of ids) {
+      // A session cookie (anyone can send one) does not make it read the session either: outside
+      // a request Next.js serves, reading it would throw.
+      const answer = await ask(id, { cookie: "next-auth.session-token=anything" });
+      expect(answer.status, id).toBe(404);
+      expect(answer.headers.get("content-type")).toContain("application/json");
+      expect(await answer.json()).toMatchObject({ error: { code: "avatar_not_found" } });
+    }
+    expect(await s3Calls()).toBe(before);
+  });
+
+  it("an id it issued to someone without an avatar gets the drawn default, read from S3", async () => {
+    const { newTestUser } = await load();
+    const before = await s3Calls();
+    const answer = await ask(newTestUser());
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("image/webp");
+    expect((await s3Calls()) - before).toBe(2);
   });
 });

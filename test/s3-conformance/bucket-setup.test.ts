@@ -13,9 +13,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
-import { corsRules, lifecycleRules } from "@/tools/bucket/bucket-config";
+import { SESSION_MAX_AGE_DAYS } from "@/lib/auth/session-token";
+import { corsRules, ENDED_SESSIONS_DAYS, lifecycleRules } from "@/tools/bucket/bucket-config";
 import { applyBucketSetup, checkBucketSetup, type Finding } from "@/tools/bucket/bucket-setup";
-import { UPLOADS_PREFIX } from "@/lib/storage/keys";
+import { SESSIONS_PREFIX, UPLOADS_PREFIX } from "@/lib/storage/keys";
 
 import { createTestBucket, deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
 
@@ -64,8 +65,9 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
     );
     const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
     expect(lifecycle.Rules?.map((r) => [r.ID, r.Status, r.Filter?.Prefix, r.Expiration?.Days])).toEqual(
-      lifecycleRules().map((r) => [r.ID, r.Status, r.Filter?.Prefix, r.Expiration?.Days]),
+      lifecycleRules().map((r) => [r.ID, r.Status, r.Filter.Prefix, "Expiration" in r ? r.Expiration.Days : undefined]),
     );
+    expect(lifecycle.Rules?.find((r) => r.Filter?.Prefix === SESSIONS_PREFIX)?.Expiration?.Days).toBe(ENDED_SESSIONS_DAYS);
 
     // applying again is harmless: the bucket now "exists"
     const again = await applyBucketSetup(setupTarget());
@@ -76,9 +78,12 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
   test("check of a freshly set-up bucket: no error, no warning; private, CORS (stored and preflight), lifecycle, conditional writes all ok", async () => {
     const findings = await checkBucketSetup(setupTarget());
     expect(findings.filter((f) => f.level !== "ok"), show(findings)).toEqual([]);
-    for (const topic of ["bucket", "cors", "cors-preflight", "lifecycle", "conditional-writes", "versioning", "private"]) {
+    for (const topic of ["bucket", "cors", "cors-preflight", "conditional-writes", "versioning", "private"]) {
       expect([topic, about(findings, topic).map((f) => f.level)]).toEqual([topic, ["ok"]]);
     }
+    // one finding per rule: uploads/, then sessions/
+    expect(about(findings, "lifecycle").map((f) => f.level)).toEqual(["ok", "ok"]);
+    expect(about(findings, "lifecycle")[1]!.message).toContain(`records of ended sessions under ${SESSIONS_PREFIX} expire after ${ENDED_SESSIONS_DAYS} days`);
     expect(about(findings, "private")[0]!.message).toContain("anonymous reads are refused");
     console.log(`s3:check on this S3: ${about(findings, "conditional-writes")[0]!.message}`);
   });
@@ -110,15 +115,40 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
     expect(errors(await checkBucketSetup(setupTarget()))).toEqual([]);
   });
 
-  test("no lifecycle configuration: check warns that abandoned uploads pile up, and names the fix", async () => {
+  test("no lifecycle configuration: check warns that abandoned uploads and records of ended sessions pile up, and names the fix", async () => {
     await applyBucketSetup(setupTarget()); // CORS as the app needs it, whatever the test before left
     await client.send(new DeleteBucketLifecycleCommand({ Bucket: bucket }));
     const findings = await checkBucketSetup(setupTarget());
     const lifecycle = about(findings, "lifecycle");
     expect(lifecycle.map((f) => f.level), show(findings)).toEqual(["warn"]);
-    expect(lifecycle[0]!.message).toContain(`abandoned uploads under ${UPLOADS_PREFIX} will pile up`);
+    expect(lifecycle[0]!.message).toContain(`abandoned uploads under ${UPLOADS_PREFIX} and records of ended sessions under ${SESSIONS_PREFIX} will pile up`);
     expect(lifecycle[0]!.message).toContain("npm run s3:setup");
     expect(errors(findings), show(findings)).toEqual([]);
+  });
+
+  test("the uploads' rule without the sessions' (a bucket set up before it existed): check warns about sessions/ only", async () => {
+    const uploadsOnly = lifecycleRules().filter((r) => r.Filter.Prefix === UPLOADS_PREFIX);
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: uploadsOnly } }));
+    try {
+      const lifecycle = about(await checkBucketSetup(setupTarget()), "lifecycle");
+      expect(lifecycle.map((f) => f.level)).toEqual(["ok", "warn"]);
+      expect(lifecycle[1]!.message).toContain(`no enabled rule expires ${SESSIONS_PREFIX}`);
+      expect(lifecycle[1]!.message).toContain("npm run s3:setup");
+    } finally {
+      await applyBucketSetup(setupTarget());
+    }
+  });
+
+  test("a rule that expires records of ended sessions before their sessions are over: check reports an error", async () => {
+    const early = lifecycleRules().map((r) => (r.Filter.Prefix === SESSIONS_PREFIX ? { ...r, Expiration: { Days: SESSION_MAX_AGE_DAYS } } : r));
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: early } }));
+    try {
+      const sessions = about(await checkBucketSetup(setupTarget()), "lifecycle").filter((f) => f.message.includes(SESSIONS_PREFIX));
+      expect(sessions.map((f) => f.level)).toEqual(["error"]);
+      expect(sessions[0]!.message).toContain(`expire after ${SESSION_MAX_AGE_DAYS} day(s), while a session lives ${SESSION_MAX_AGE_DAYS}`);
+    } finally {
+      await applyBucketSetup(setupTarget());
+    }
   });
 
   test("with S3_UPLOAD_METHOD=put: setup lets browsers PUT, and check proves the store refuses a larger body, another key and another type", async () => {
@@ -142,7 +172,7 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
     }
   });
 
-  test("versioning on without a NoncurrentVersionExpiration rule: check reports an error saying deleted pictures stay as old versions; with the rule, ok", async () => {
+  test("versioning on without a NoncurrentVersionExpiration rule: check reports an error saying deleted pictures stay as old versions; s3:setup run again adds the rule, then ok", async () => {
     const versioned = await createTestBucket(client, t, "versioned");
     const target = { ...setupTarget(), bucket: versioned };
     try {
@@ -156,13 +186,12 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
       expect(versioning[0]!.message).toContain('"Delete my data" and expired uploads stay as old versions (originals with GPS data among them)');
       console.log(`s3:check, versioned bucket: ${versioning[0]!.message}`);
 
-      await client.send(
-        new PutBucketLifecycleConfigurationCommand({
-          Bucket: versioned,
-          LifecycleConfiguration: { Rules: [...lifecycleRules(), { ID: "expire-old-versions", Status: "Enabled", Filter: { Prefix: "" }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }] },
-        }),
-      );
-      expect(about(await checkBucketSetup(target), "versioning").map((f) => f.level)).toEqual(["ok"]);
+      // s3:setup run again, now that the bucket is versioned, adds the rule for old versions.
+      const applied = await applyBucketSetup(target);
+      expect(about(applied, "lifecycle")[0]!.message).toContain("and old versions (the bucket is versioned) after 1 day");
+      const fixed = about(await checkBucketSetup(target), "versioning");
+      expect(fixed.map((f) => f.level)).toEqual(["ok"]);
+      expect(fixed[0]!.message).toContain('old versions expire after 1 day(s) (rule "expire-old-versions")');
     } finally {
       await deleteEveryVersion(client, versioned);
     }

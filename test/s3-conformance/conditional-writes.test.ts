@@ -88,7 +88,7 @@ describeS3("conditional writes (PutObject If-None-Match: *) and the hourly uploa
       const { conditionalWritesAvailable } = await import("@/lib/storage/conditional-writes");
       const { listKeys } = await import("@/lib/storage/objects");
       const { uploadsStartedPrefix } = await import("@/lib/storage/keys");
-      const user = randomHex(12);
+      const user = randomHex(14); // the shape of a user id (28 hex)
       const hour = Math.floor(Date.now() / 3_600_000);
       const slots = await conditionalWritesAvailable();
       expect(slots).toBe(support?.kind === "honoured");

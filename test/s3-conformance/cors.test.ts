@@ -81,7 +81,7 @@ describeS3("CORS (corsRules)", (t) => {
   });
 
   test("the upload POST response carries Access-Control-Allow-Origin (success and refusal)", async () => {
-    const key = `uploads/${randomHex(12)}/${randomHex(16)}/original`;
+    const key = `uploads/${randomHex(14)}/${randomHex(16)}/original`;
     const post = await presignedPost(key);
     const ok = await postFrom(APP_ORIGIN, post, 100);
     expect(ok.status).toBe(204);
@@ -93,7 +93,7 @@ describeS3("CORS (corsRules)", (t) => {
   });
 
   test("a presigned GET response carries Access-Control-Allow-Origin for the app's origin only", async () => {
-    const key = `uploads/${randomHex(12)}/${randomHex(16)}/preview.webp`;
+    const key = `uploads/${randomHex(14)}/${randomHex(16)}/preview.webp`;
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "preview", ContentType: "image/webp" }));
     const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 300 });
     const mine = await fetch(url, { headers: { Origin: APP_ORIGIN } });
@@ -112,7 +112,7 @@ describeS3("CORS (corsRules)", (t) => {
       expect([put.status < 300, put.headers.get("access-control-allow-origin")]).toEqual([true, APP_ORIGIN]);
       expect((await preflight(APP_ORIGIN, "POST")).status).toBe(403);
 
-      const upload = await presignUploadWith(client, bucket, "put", `uploads/${randomHex(12)}/${randomHex(16)}/original`, { contentType: "image/png", size: 100, expiresIn: 300 });
+      const upload = await presignUploadWith(client, bucket, "put", `uploads/${randomHex(14)}/${randomHex(16)}/original`, { contentType: "image/png", size: 100, expiresIn: 300 });
       const ok = await httpResult(await sendToS3(upload, fakeImage(100), "image/png", { headers: { Origin: APP_ORIGIN } }));
       expect([ok.status, ok.headers.get("access-control-allow-origin")]).toEqual([200, APP_ORIGIN]);
       // Ceph RGW 16 answers a refused PUT (SignatureDoesNotMatch) without Access-Control-Allow-Origin:

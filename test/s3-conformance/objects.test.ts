@@ -19,7 +19,7 @@ describeS3("objects, listing and read-after-write", (t) => {
   const head = (key: string) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const list = (prefix: string, maxKeys?: number, token?: string) =>
     client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: maxKeys, ContinuationToken: token }));
-  const userId = () => randomHex(12);
+  const userId = () => randomHex(14); // the shape of a user id (28 hex); keys need no tag
 
   test("HeadBucket: 200 for the bucket, 404 for a bucket that does not exist", async () => {
     const out = await client.send(new HeadBucketCommand({ Bucket: bucket }));

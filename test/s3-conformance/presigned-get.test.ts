@@ -6,7 +6,7 @@ import { describeS3, httpResult, objectUrl, sleep, useTestBucket } from "./suppo
 
 /** Previews and avatars are served by presigned GET; the bucket itself must stay private. */
 
-const KEY = "avatars/0123456789abcdef01234567/renditions/x/256.webp";
+const KEY = "avatars/0123456789abcdef0123456789ab/renditions/x/256.webp";
 const BODY = "rendition-bytes";
 
 describeS3("presigned GET and bucket privacy", (t) => {

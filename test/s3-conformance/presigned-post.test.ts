@@ -22,7 +22,7 @@ describeS3("presigned POST (postPolicyConditions)", (t) => {
   let bucket: string;
   useTestBucket(t, "post", (c, b) => ([client, bucket] = [c, b]));
 
-  const newKey = () => `uploads/${randomHex(12)}/${randomHex(16)}/original`;
+  const newKey = () => `uploads/${randomHex(14)}/${randomHex(16)}/original`;
 
   /** Exactly what lib/storage/objects.ts presignUpload("post", ...) does; the announced size is the most S3 accepts. */
   async function presign(key: string, options: { expires?: number; contentType?: string; maxBytes?: number } = {}): Promise<Post> {

@@ -21,7 +21,7 @@ describeS3("presigned PUT (S3_UPLOAD_METHOD=put)", (t) => {
   let bucket: string;
   useTestBucket(t, "put", (c, b) => ([client, bucket] = [c, b]));
 
-  const newKey = () => `uploads/${randomHex(12)}/${randomHex(16)}/original`;
+  const newKey = () => `uploads/${randomHex(14)}/${randomHex(16)}/original`;
   const exists = (key: string) => objectExists(client, bucket, key);
 
   /** Exactly what lib/storage/objects.ts presignUpload("put", ...) does. */

@@ -1,4 +1,5 @@
-import { UPLOADS_PREFIX } from "@/lib/storage/keys";
+import { SESSION_MAX_AGE_DAYS } from "@/lib/auth/session-token";
+import { SESSIONS_PREFIX, UPLOADS_PREFIX } from "@/lib/storage/keys";
 import type { UploadMethod } from "@/lib/storage/upload-target";
 
 /**
@@ -43,17 +44,25 @@ export function corsRules(origins: string[], method: UploadMethod = "post"): Cor
 
 export const ABANDONED_UPLOAD_DAYS = 1;
 export const LIFECYCLE_RULE_ID = "expire-abandoned-uploads";
+/** A day past the longest a session lives from its sign-in: no session a record ended is alive by then. */
+export const ENDED_SESSIONS_DAYS = SESSION_MAX_AGE_DAYS + 1;
+export const SESSIONS_RULE_ID = "expire-ended-sessions";
+/** Old versions in a versioned bucket: a deleted or replaced picture is gone a day later, as an abandoned upload is. */
+export const NONCURRENT_VERSION_DAYS = 1;
+export const OLD_VERSIONS_RULE_ID = "expire-old-versions";
 
-export type LifecycleRule = {
-  ID: string;
-  Status: "Enabled";
-  Filter: { Prefix: string };
-  Expiration: { Days: number };
-  AbortIncompleteMultipartUpload: { DaysAfterInitiation: number };
-};
+export type LifecycleRule =
+  | { ID: string; Status: "Enabled"; Filter: { Prefix: string }; Expiration: { Days: number }; AbortIncompleteMultipartUpload?: { DaysAfterInitiation: number } }
+  | { ID: string; Status: "Enabled"; Filter: { Prefix: "" }; NoncurrentVersionExpiration: { NoncurrentDays: number } };
 
-/** Uploads that never reach "save" (closed tab, crashed instance) must not pile up forever. */
-export function lifecycleRules(): LifecycleRule[] {
+/**
+ * Uploads that never reach "save" (closed tab, crashed instance) must not pile up forever, nor the
+ * records of ended sessions once they can end nothing more. In a versioned bucket (`versioned`:
+ * versioning enabled or suspended) also the old versions every delete and overwrite leaves, or
+ * "deleted" is not deleted; only then, since some stores without versioning (Garage) refuse the
+ * whole configuration when it names NoncurrentVersionExpiration.
+ */
+export function lifecycleRules(options: { versioned?: boolean } = {}): LifecycleRule[] {
   return [
     {
       ID: LIFECYCLE_RULE_ID,
@@ -62,5 +71,7 @@ export function lifecycleRules(): LifecycleRule[] {
       Expiration: { Days: ABANDONED_UPLOAD_DAYS },
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABANDONED_UPLOAD_DAYS },
     },
+    { ID: SESSIONS_RULE_ID, Status: "Enabled", Filter: { Prefix: SESSIONS_PREFIX }, Expiration: { Days: ENDED_SESSIONS_DAYS } },
+    ...(options.versioned ? [{ ID: OLD_VERSIONS_RULE_ID, Status: "Enabled" as const, Filter: { Prefix: "" as const }, NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS } }] : []),
   ];
 }

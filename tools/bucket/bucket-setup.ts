@@ -7,6 +7,7 @@ import {
   DeleteObjectCommand,
   GetBucketCorsCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
   HeadBucketCommand,
   PutBucketCorsCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -17,12 +18,23 @@ import {
 import { getEnv } from "@/lib/env";
 import { bucketUrl } from "@/lib/storage/bucket-url";
 import { probeConditionalWrites, type ConditionalWriteSupport } from "@/lib/storage/conditional-writes";
-import { conditionalWriteProbeKey, UPLOADS_PREFIX } from "@/lib/storage/keys";
+import { SESSION_MAX_AGE_DAYS } from "@/lib/auth/session-token";
+import { conditionalWriteProbeKey, SESSIONS_PREFIX, UPLOADS_PREFIX } from "@/lib/storage/keys";
 import { createS3Client, s3SettingsFromEnv } from "@/lib/storage/s3-client";
 import { s3ErrorName, s3StatusOf } from "@/lib/storage/s3-errors";
 import type { UploadMethod } from "@/lib/storage/upload-target";
 
-import { corsRules, lifecycleRules, LIFECYCLE_RULE_ID, sampleOrigin, uploadHttpMethod } from "./bucket-config";
+import {
+  ABANDONED_UPLOAD_DAYS,
+  corsRules,
+  ENDED_SESSIONS_DAYS,
+  lifecycleRules,
+  LIFECYCLE_RULE_ID,
+  NONCURRENT_VERSION_DAYS,
+  sampleOrigin,
+  SESSIONS_RULE_ID,
+  uploadHttpMethod,
+} from "./bucket-config";
 import { uploadEnforcementFindings, versioningFinding } from "./upload-enforcement";
 
 /**
@@ -81,9 +93,24 @@ export async function applyBucketSetup(target: Target): Promise<Finding[]> {
     findings.push({ level: "ok", topic: "cors", message: `CORS allows ${target.origins.join(", ")}` });
   }
 
+  const versioning = await versioningOf(target);
+  const versioned = versioning === true;
+  if (typeof versioning === "object") {
+    findings.push({
+      level: "warn",
+      topic: "lifecycle",
+      message: `could not read the bucket's versioning (${versioning.unknown}; s3:GetBucketVersioning, infra/s3/iam-policy-setup.json): if it is on, old versions need the rule in infra/s3/lifecycle-versioned.json`,
+    });
+  }
   try {
-    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: lifecycleRules() } }));
-    findings.push({ level: "ok", topic: "lifecycle", message: `abandoned uploads under ${UPLOADS_PREFIX} expire after 1 day` });
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: lifecycleRules({ versioned }) } }));
+    findings.push({
+      level: "ok",
+      topic: "lifecycle",
+      message:
+        `abandoned uploads under ${UPLOADS_PREFIX} expire after ${ABANDONED_UPLOAD_DAYS} day, records of ended sessions under ${SESSIONS_PREFIX} after ${ENDED_SESSIONS_DAYS} days` +
+        (versioned ? `, and old versions (the bucket is versioned) after ${NONCURRENT_VERSION_DAYS} day` : ""),
+    });
   } catch (error) {
     if (s3ErrorName(error) !== "NotImplemented") throw error;
     findings.push({
@@ -93,6 +120,20 @@ export async function applyBucketSetup(target: Target): Promise<Finding[]> {
     });
   }
   return findings;
+}
+
+/**
+ * Versioning enabled or suspended: old versions exist and need a rule. A store without versioning
+ * (NotImplemented) has none; any other error leaves it unknown, which setup reports.
+ */
+async function versioningOf(target: Target): Promise<boolean | { unknown: string }> {
+  try {
+    const status = (await target.client.send(new GetBucketVersioningCommand({ Bucket: target.bucket }))).Status;
+    return status === "Enabled" || status === "Suspended";
+  } catch (error) {
+    const name = s3ErrorName(error);
+    return name === "NotImplemented" ? false : { unknown: name };
+  }
 }
 
 export async function checkBucketSetup(target: Target): Promise<Finding[]> {
@@ -152,11 +193,21 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
 
   try {
     const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
-    const rule = (lifecycle.Rules ?? []).find((r) => r.Status === "Enabled" && (r.Filter?.Prefix ?? r.Prefix) === UPLOADS_PREFIX && r.Expiration?.Days);
+    const expiring = (prefix: string) => (lifecycle.Rules ?? []).find((r) => r.Status === "Enabled" && (r.Filter?.Prefix ?? r.Prefix) === prefix && r.Expiration?.Days);
+    const rule = expiring(UPLOADS_PREFIX);
     findings.push(
       rule
         ? { level: "ok", topic: "lifecycle", message: `uploads under ${UPLOADS_PREFIX} expire after ${rule.Expiration?.Days} day(s) (rule "${rule.ID ?? LIFECYCLE_RULE_ID}")` }
         : { level: "warn", topic: "lifecycle", message: `no enabled rule expires ${UPLOADS_PREFIX}: abandoned uploads will pile up; run \`npm run s3:setup\`` },
+    );
+    const sessions = expiring(SESSIONS_PREFIX);
+    const sessionDays = sessions?.Expiration?.Days ?? 0;
+    findings.push(
+      !sessions
+        ? { level: "warn", topic: "lifecycle", message: `no enabled rule expires ${SESSIONS_PREFIX}: a record of ended sessions is kept for every user who ever used "Delete my data"; run \`npm run s3:setup\`` }
+        : sessionDays <= SESSION_MAX_AGE_DAYS
+          ? { level: "error", topic: "lifecycle", message: `records of ended sessions under ${SESSIONS_PREFIX} expire after ${sessionDays} day(s), while a session lives ${SESSION_MAX_AGE_DAYS}: a session "Delete my data" ended would count again; run \`npm run s3:setup\`` }
+          : { level: "ok", topic: "lifecycle", message: `records of ended sessions under ${SESSIONS_PREFIX} expire after ${sessionDays} days (rule "${sessions.ID ?? SESSIONS_RULE_ID}")` },
     );
   } catch (error) {
     const name = s3ErrorName(error);
@@ -165,8 +216,8 @@ export async function checkBucketSetup(target: Target): Promise<Finding[]> {
       topic: "lifecycle",
       message:
         name === "NotImplemented"
-          ? "this S3 does not implement lifecycle rules: abandoned uploads will not expire by themselves"
-          : `no lifecycle rule (${name}): abandoned uploads under ${UPLOADS_PREFIX} will pile up; run \`npm run s3:setup\``,
+          ? "this S3 does not implement lifecycle rules: abandoned uploads and records of ended sessions will not expire by themselves"
+          : `no lifecycle rule (${name}): abandoned uploads under ${UPLOADS_PREFIX} and records of ended sessions under ${SESSIONS_PREFIX} will pile up; run \`npm run s3:setup\``,
     });
   }
 

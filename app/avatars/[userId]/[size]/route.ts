@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { stableAvatarQuerySchema, userIdSchema } from "@/lib/avatars/schemas";
 import { parseAvatarSize } from "@/lib/avatars/sizes";
 import { stableAvatar } from "@/lib/avatars/stable-avatar";
+import { issuedUserId } from "@/lib/auth/issued-user-id";
 import { currentUser } from "@/lib/auth/session";
 import { hasSessionCookie } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/errors";
@@ -21,6 +22,7 @@ const DEFAULT_CACHE = "public, max-age=60, must-revalidate";
 /**
  * A stable, public address of a user's avatar at any size from 16 to 512: a redirect to the
  * current rendition, or the generated default when the user has none (`?d=404`: a 404 instead).
+ * A well-formed id whose tag this deployment did not compute is 404 whatever the query says.
  */
 export const GET = route<{ userId: string; size: string }>(async ({ request, params }) => {
   const userId = parseParam(userIdSchema, params.userId);
@@ -31,6 +33,8 @@ export const GET = route<{ userId: string; size: string }>(async ({ request, par
   if (new Set(search.keys()).size !== [...search.keys()].length || (query.s !== undefined && Number(query.s) !== size)) {
     throw new AppError("bad_request", "The query may hold d=404 and s (the same size as the path), each at most once, and nothing else.");
   }
+  // An id this deployment never issued names nobody: answered before any session, S3 call or drawing.
+  if (!issuedUserId(userId)) throw new AppError("avatar_not_found", "This user has no avatar.");
   const ifNoneMatch = request.headers.get("if-none-match");
   // The owner reads their own writes: after a save on another instance, not the remembered lookup.
   // Only a request with a session cookie is asked whose it is: an anonymous flood costs nothing more.
