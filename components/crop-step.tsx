@@ -20,15 +20,14 @@ const NOT_READY = "The picture is still loading; Crop is available once it is sh
 
 /** Step 2: the cropper, its live preview, the controls and Crop. The state is components/use-crop-step.ts. */
 export function CropStep({ onChooseAnother, ...upload }: Props) {
-  const step = useCropStep(upload);
-  const { view, square, pending, cropper } = step;
+  const { view, square, pending, error, checked, frameRef, cropper, actions } = useCropStep(upload);
   const { preview, background } = upload;
 
   return (
     <section aria-labelledby="crop-heading" className="card">
       <h2 id="crop-heading">Crop your picture</h2>
       <p className="hint">Drag to move, use the slider or the mouse wheel to zoom. With the keyboard: focus the picture and use the arrow keys.</p>
-      <div className="cropper" data-testid="cropper" ref={step.frameRef}>
+      <div className="cropper" data-testid="cropper" ref={frameRef}>
         <Cropper
           key={cropper.key}
           initialCroppedAreaPixels={cropper.initialArea}
@@ -49,9 +48,9 @@ export function CropStep({ onChooseAnother, ...upload }: Props) {
         />
       </div>
       <CropPreview src={preview.url} area={square} rotation={view.rotation} />
-      <CropControls zoom={view.zoom} rotation={view.rotation} actions={step.actions} />
+      <CropControls zoom={view.zoom} rotation={view.rotation} actions={actions} />
       <div className="actions">
-        <button type="button" className="button" onClick={step.actions.submit} disabled={!square || pending} aria-describedby={square ? undefined : "crop-not-ready"}>
+        <button type="button" className="button" onClick={actions.submit} disabled={!square || pending} aria-describedby={square ? undefined : "crop-not-ready"}>
           {pending ? "Cropping…" : "Crop"}
         </button>
         <ChooseAnother onChooseAnother={onChooseAnother} />
@@ -62,7 +61,7 @@ export function CropStep({ onChooseAnother, ...upload }: Props) {
         </p>
       )}
       {background && <UploadProgress state={background.state} onCancel={background.cancel} />}
-      <StepFeedback working={pending && (step.checked ? "Cropping on the server…" : "Waiting for the upload to finish…")} error={step.error} />
+      <StepFeedback working={pending && (checked ? "Cropping on the server…" : "Waiting for the upload to finish…")} error={error} />
       <ServedBy />
     </section>
   );
