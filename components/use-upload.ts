@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-import type { BackgroundUpload } from "@/components/crop-step";
+import type { BackgroundUpload } from "@/components/use-crop-step";
 import type { Size } from "@/lib/images/crop-geometry";
 import { prepareUpload, startShrinkWorker, type Shown, type ShrinkWorker } from "@/lib/client/shrink-image";
 import { uploadPicture, type UploadSettings } from "@/lib/client/upload-flow";
