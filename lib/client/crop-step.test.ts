@@ -4,6 +4,7 @@ import type { ReadyUpload } from "@/lib/avatars/api-types";
 import type { QuarterTurn, Size } from "@/lib/images/crop-geometry";
 
 import { checkedUpload, cropRequest, nextPosition, nextZoom, shownSquare, turnBy } from "./crop-step";
+import { seededRandom } from "@/test/harness/seeded-random";
 
 const READY: ReadyUpload = {
   uploadId: "a".repeat(32),
@@ -71,15 +72,6 @@ describe("turnBy", () => {
   });
 });
 
-/** A small deterministic generator, so a failure names a case that reproduces. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 describe("cropRequest", () => {
   it("maps the square on a smaller preview onto the server's displayed pixels", () => {
     const picture = { width: 800, height: 500 };
@@ -90,7 +82,7 @@ describe("cropRequest", () => {
   });
 
   it("is a whole square inside the picture for any square the cropper can show", () => {
-    const next = random(29);
+    const next = seededRandom(29);
     const turns: QuarterTurn[] = [0, 90, 180, 270];
     for (let i = 0; i < 2000; i++) {
       const displayed: Size = { width: 40 + Math.floor(next() * 6000), height: 40 + Math.floor(next() * 6000) };

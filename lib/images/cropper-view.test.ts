@@ -3,22 +3,14 @@ import { describe, expect, it } from "vitest";
 
 import type { QuarterTurn, Size } from "./crop-geometry";
 import { cropSide, renderedSize, squareInView } from "./cropper-view";
+import { seededRandom } from "@/test/harness/seeded-random";
 
 const TURNS: QuarterTurn[] = [0, 90, 180, 270];
 const MAX_ZOOM = 3;
 
-/** A small deterministic generator, so a failure names a case that reproduces. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 describe("squareInView", () => {
   it("gives back the square react-easy-crop was opened on, for any picture, frame and quarter turn", () => {
-    const next = random(23);
+    const next = seededRandom(23);
     let checked = 0;
     for (let i = 0; i < 2000; i++) {
       const natural: Size = { width: 40 + Math.floor(next() * 4000), height: 40 + Math.floor(next() * 4000) };
@@ -45,7 +37,7 @@ describe("squareInView", () => {
   });
 
   it("is always whole, square and inside the picture, wherever the position and zoom are", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let i = 0; i < 2000; i++) {
       const natural: Size = { width: 1 + Math.floor(next() * 5000), height: 1 + Math.floor(next() * 5000) };
       const frame: Size = { width: 1 + next() * 1200, height: 1 + next() * 600 };

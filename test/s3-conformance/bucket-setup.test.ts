@@ -1,11 +1,8 @@
 import {
-  DeleteBucketCommand,
   DeleteBucketLifecycleCommand,
-  DeleteObjectCommand,
   GetBucketCorsCommand,
   GetBucketLifecycleConfigurationCommand,
   HeadBucketCommand,
-  ListObjectVersionsCommand,
   PutBucketCorsCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
@@ -18,7 +15,7 @@ import { corsRules, ENDED_SESSIONS_DAYS, lifecycleRules } from "@/tools/bucket/b
 import { applyBucketSetup, checkBucketSetup, type Finding } from "@/tools/bucket/bucket-setup";
 import { SESSIONS_PREFIX, UPLOADS_PREFIX } from "@/lib/storage/keys";
 
-import { createTestBucket, deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
+import { createTestBucket, deleteEveryVersion, deleteTestBucket, describeS3, randomHex, sdkError, testClient } from "./support";
 
 /**
  * `npm run s3:setup` / `npm run s3:check` (tools/bucket/bucket-setup.ts) against a real S3: setup
@@ -197,11 +194,3 @@ describeS3("bucket setup and check (npm run s3:setup / s3:check)", (t) => {
     }
   });
 });
-
-/** A versioned bucket keeps old versions and delete markers: each must go before the bucket can. */
-async function deleteEveryVersion(client: S3Client, bucket: string): Promise<void> {
-  const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-  const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
-  await Promise.all(versions.map((v) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }))));
-  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-}

@@ -1,6 +1,4 @@
 import {
-  DeleteBucketCommand,
-  DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
   ListObjectVersionsCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -15,7 +13,7 @@ import { ENDED_SESSIONS_DAYS, lifecycleRules } from "@/tools/bucket/bucket-confi
 import { applyBucketSetup } from "@/tools/bucket/bucket-setup";
 import { SESSIONS_PREFIX, UPLOADS_PREFIX } from "@/lib/storage/keys";
 
-import { createTestBucket, describeS3, objectExists, randomHex, sleep, target, testClient, useTestBucket } from "./support";
+import { createTestBucket, deleteEveryVersion, describeS3, objectExists, randomHex, sleep, target, testClient, useTestBucket } from "./support";
 
 /**
  * The bucket lifecycle rules from lifecycleRules(): abandoned uploads under uploads/ expire after a
@@ -149,11 +147,3 @@ describeS3("bucket lifecycle in a versioned bucket (s3:setup)", (t) => {
     },
   );
 });
-
-/** A versioned bucket keeps old versions and delete markers: each must go before the bucket can. */
-async function deleteEveryVersion(client: S3Client, bucket: string): Promise<void> {
-  const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-  const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
-  await Promise.all(versions.map((v) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }))));
-  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-}

@@ -15,6 +15,7 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe } from "vitest";
@@ -130,6 +131,14 @@ export async function deleteTestBucket(client: S3Client, bucket: string): Promis
     await Promise.all((page.Contents ?? []).map((item) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: item.Key }))));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** A versioned bucket keeps old versions and delete markers: each must go before the bucket can. */
+export async function deleteEveryVersion(client: S3Client, bucket: string): Promise<void> {
+  const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+  await Promise.all(versions.map((v) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }))));
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
 
