@@ -18,7 +18,7 @@ import { naiveSquare } from "./in-memory";
  * answer is out. `afterResponse` settles when it has run, so a caller can keep it out of the timed
  * span (the user does not wait for it) and still wait for it before measuring anything else.
  */
-export type AppResult = { afterResponse: Promise<void> };
+export type AppResult = { afterResponse: Promise<void>; avatarId: string };
 
 function afterResponseQueue(): { run: RunAfterResponse; done: () => Promise<void> } {
   const tasks: Promise<void>[] = [];
@@ -33,7 +33,7 @@ export async function appWay(context: Context, uploadId: string, crop: CropReque
   const { cropId } = await cropUpload(context.userId, uploadId, crop);
   const after = afterResponseQueue();
   await saveAvatar(context.userId, uploadId, cropId, { runAfterResponse: after.run });
-  return { afterResponse: after.done() };
+  return { afterResponse: after.done(), avatarId: cropId };
 }
 
 /**
@@ -61,5 +61,5 @@ export async function naiveAppWay(context: Context, uploadId: string, crop: Crop
   await Promise.all([presignGet(cropKey(context.userId, uploadId, cropId, CROP_OUTPUT_SIDE), { expiresIn: 900, contentType: "image/webp" }), ...uploads]);
   const after = afterResponseQueue();
   await saveAvatar(context.userId, uploadId, cropId, { runAfterResponse: after.run });
-  return { afterResponse: after.done() };
+  return { afterResponse: after.done(), avatarId: cropId };
 }
