@@ -1,8 +1,8 @@
 /**
  * Runs the tiers in two lanes at once, each lane one tier after another: the main lane (the browser
- * tiers, one app on its ports at a time) streams its output; the side lane (tiers with no fixed
- * port: vitest projects, Vercel's builder) keeps each tier's output and prints it whole when the
- * tier ends. Then the summary table, in the order of TIERS, and the closing line.
+ * tiers, one app on its ports at a time) streams its output; the side lane (tiers that take none
+ * of those ports and leave .next alone: vitest projects, Vercel's builder, the container tier on
+ * ports of its own) keeps each tier's output and prints it whole when the tier ends. Then the summary table, in the order of TIERS, and the closing line.
  * Why two lanes and not more: docs/decisions/ci-lanes.md.
  */
 import { handleSignals, interrupted } from "./child";
