@@ -17,35 +17,6 @@ export type ShrinkRequest = { file: Blob; shortSide: number };
 /** Rows of the decoded picture read back at a time (about 4 MB): never the whole picture as one more array. */
 const STRIP_BYTES = 4 * 1024 * 1024;
 
-/**
- * Experiment, off in the product: the copy as AVIF 4:4:4 by libaom in WebAssembly (single-threaded:
- * the page is not cross-origin isolated), JPEG by the browser where it fails. Measured and not
- * kept: docs/decisions/copy-stays-jpeg.md.
- */
-const COPY_AS_AVIF = true;
-const AVIF_OPTIONS = { quality: 80, speed: 10, subsample: 3 };
-
-type Encode = (image: ImageData) => Blob;
-
-async function loadAvifEncoder(): Promise<Encode> {
-  const [{ default: factory }, { defaultOptions }] = await Promise.all([import("@jsquash/avif/codec/enc/avif_enc.js"), import("@jsquash/avif/meta.js")]);
-  const codec = await factory({ noInitialRun: true });
-  return (image) => {
-    const started = performance.now();
-    const encoded = codec.encode(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.width, image.height, { ...defaultOptions, ...AVIF_OPTIONS });
-    if (!encoded) throw new Error("AVIF encoding failed");
-    console.info(`avatar upload: AVIF copy ${image.width}×${image.height} in ${Math.round(performance.now() - started)} ms, ${encoded.byteLength} B`);
-    return new Blob([encoded.slice()], { type: "image/avif" });
-  };
-}
-
-const avifEncoder: Promise<Encode | null> | null = COPY_AS_AVIF
-  ? loadAvifEncoder().catch((error: unknown) => {
-      console.warn("avatar upload: the copy is the browser's JPEG", error);
-      return null;
-    })
-  : null;
-
 // Compiled as soon as the worker starts (it is started ahead of the file), so it is ready when the file comes.
 const resampler: Promise<ResamplerFactory | null> = loadResampler().catch((error: unknown) => {
   console.warn("avatar upload: the browser's own resampling is used", error);
@@ -115,14 +86,6 @@ async function shrink({ file, shortSide }: ShrinkRequest, show: (shown: ShownPic
     let transparent: boolean;
     if (make) {
       const copy = lanczosCopy(make, decoded, target, mayBeTransparent);
-      const avif = copy.transparent ? null : await avifEncoder;
-      if (avif) {
-        try {
-          return { kind: "copy", blob: avif(copy.image), size: target, original };
-        } catch (error) {
-          console.warn("avatar upload: the copy is the browser's JPEG", error);
-        }
-      }
       context.putImageData(copy.image, 0, 0);
       transparent = copy.transparent;
     } else {
