@@ -1,13 +1,17 @@
 /**
  * How the browser could encode the copy it uploads: bytes, encode time and fidelity of each
  * candidate, measured in this machine's Chromium on the copy the shrink worker makes (short side
- * 1536, Lanczos-3: made here by sharp, the same filter). Encode times are ratios to this
- * Chromium's own full decode of the same file, measured in the same run; fidelity is the mean and
- * the 99.9th percentile of the absolute difference per channel against the lossless copy (at zoom
- * 3 the avatar is the copy's own pixels, so this is what reaches it; e2e/same-avatar.spec.ts is the
- * end-to-end judge). Used for docs/decisions/copy-as-webp.md:
+ * 1536, Lanczos-3: made here by sharp, the same filter). Candidates are Chromium's own encoders
+ * (OffscreenCanvas.convertToBlob) and WebAssembly builds the page could ship (@jsquash: AVIF by
+ * libaom, MozJPEG, libwebp), single-threaded as the app's page would run them (it is not
+ * cross-origin isolated). Encode times are ratios to this Chromium's own full decode of the same
+ * file, measured in the same run; fidelity is the mean and the 99.9th percentile of the absolute
+ * difference per channel against the lossless copy (at zoom 3 the avatar is the copy's own pixels,
+ * so this is what reaches it; e2e/same-avatar.spec.ts is the end-to-end judge). Then the server's
+ * side of each candidate (sharp reads it: the upload check and a crop at zoom 1 and 3) as a ratio
+ * to the same for JPEG 0.97. Used for docs/decisions/copy-stays-jpeg.md:
  *
- *   node --import tsx bench/web/codec-candidates.ts
+ *   node --conditions=react-server --import tsx bench/web/codec-candidates.ts [--only=label,label]
  */
 import { existsSync } from "node:fs";
 
@@ -18,18 +22,14 @@ import { photoLike } from "@/test/harness/images";
 import { INPUTS, loadInput } from "../inputs";
 import { machineFacts } from "../machine";
 import { INPUT_CACHE } from "../prepare";
+import { CANDIDATES, openCodecPage, type Candidate } from "./codec-page";
+import { serverCosts } from "./codec-server";
 
-const CANDIDATES = [
-  { type: "image/jpeg", quality: 0.97 },
-  { type: "image/jpeg", quality: 0.92 },
-  { type: "image/webp", quality: 0.95 },
-  { type: "image/webp", quality: 0.9 },
-  { type: "image/webp", quality: 0.85 },
-  { type: "image/webp", quality: 0.8 },
-] as const;
 const REPEATS = 3;
+/** The slow WebAssembly encoders are timed fewer times (their spread is small next to their cost). */
+const WASM_REPEATS = 3;
 
-type Measured = { type: string; quality: number; bytes: number; encodeMs: number[]; data: string };
+type Measured = { label: string; bytes: number; encodeMs: number[]; data: string };
 
 async function lossless(original: Buffer): Promise<{ png: Buffer; width: number; height: number }> {
   const upright = sharp(original).autoOrient();
@@ -58,25 +58,31 @@ async function difference(reference: Buffer, candidate: Buffer): Promise<{ mean:
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 
+function chosen(): readonly Candidate[] {
+  const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
+  // The first is the reference every ratio is taken to.
+  return only ? CANDIDATES.filter((candidate, i) => i === 0 || only.includes(candidate.label)) : CANDIDATES;
+}
+
 async function main() {
   const { chromium } = await import("@playwright/test");
   const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
   const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
   const machine = machineFacts();
   console.log(`${machine.cpuModel}, ${machine.cores} cores; Chromium ${browser.version()}`);
+  const candidates = chosen();
   const pictures = [
     { label: "bench JPEG 24 MP", bytes: await loadInput(INPUTS.find((input) => input.id === "jpeg-24mp")!, INPUT_CACHE) },
     { label: "photo-like noise 3600×2400 (JPEG 85)", bytes: await sharp(await photoLike(3600, 2400, 53)).jpeg({ quality: 85 }).toBuffer() },
   ];
   try {
-    const page = await browser.newPage();
-    await page.setContent("<!doctype html><title>codecs</title>");
-    // tsx names functions with a helper the page does not have.
-    await page.evaluate("window.__name = (f) => f");
+    const page = await openCodecPage(browser);
+    const setup = await page.evaluate(() => ({ isolated: globalThis.crossOriginIsolated, sharedMemory: typeof SharedArrayBuffer !== "undefined" }));
+    console.log(`page cross-origin isolated: ${setup.isolated}, SharedArrayBuffer: ${setup.sharedMemory} (the WebAssembly encoders run single-threaded)`);
     for (const picture of pictures) {
       const copy = await lossless(picture.bytes);
       const result = await page.evaluate(
-        async ({ original, png, candidates, repeats }) => {
+        async ({ original, png, candidates, repeats, wasmRepeats }) => {
           const blobOf = (base64: string, type: string) => new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type });
           const file = blobOf(original, "image/jpeg");
           const decodeMs: number[] = [];
@@ -88,33 +94,58 @@ async function main() {
           }
           const bitmap = await createImageBitmap(blobOf(png, "image/png"));
           const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-          canvas.getContext("2d")!.drawImage(bitmap, 0, 0);
+          const context = canvas.getContext("2d", { colorSpace: "srgb" })!;
+          context.drawImage(bitmap, 0, 0);
+          // The worker has these pixels already (its resampler's output), so reading them back is not timed.
+          const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height, { colorSpace: "srgb" });
+          const encoders = (globalThis as unknown as { codecs: Record<string, { init: () => Promise<unknown>; encode: (image: ImageData, options: object) => Promise<ArrayBuffer> }> }).codecs;
+          const initMs: Record<string, number> = {};
           const measured = [];
           for (const candidate of candidates) {
             const encodeMs: number[] = [];
-            let blob!: Blob;
-            for (let i = 0; i < repeats; i++) {
-              const started = performance.now();
-              blob = await canvas.convertToBlob(candidate);
-              encodeMs.push(performance.now() - started);
+            let bytes!: Uint8Array;
+            if (candidate.encoder === "canvas") {
+              for (let i = 0; i < repeats; i++) {
+                const started = performance.now();
+                const blob = await canvas.convertToBlob({ type: candidate.type, quality: candidate.quality });
+                encodeMs.push(performance.now() - started);
+                bytes = new Uint8Array(await blob.arrayBuffer());
+              }
+            } else {
+              const codec = encoders[candidate.encoder]!;
+              if (!(candidate.encoder in initMs)) {
+                const started = performance.now();
+                await codec.init();
+                initMs[candidate.encoder] = performance.now() - started;
+              }
+              for (let i = 0; i < wasmRepeats; i++) {
+                const started = performance.now();
+                const buffer = await codec.encode(pixels, candidate.options);
+                encodeMs.push(performance.now() - started);
+                bytes = new Uint8Array(buffer);
+              }
             }
-            const bytes = new Uint8Array(await blob.arrayBuffer());
             let binary = "";
             for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-            measured.push({ ...candidate, bytes: blob.size, encodeMs, data: btoa(binary) });
+            measured.push({ label: candidate.label, bytes: bytes.length, encodeMs, data: btoa(binary) });
           }
-          return { decodeMs, measured };
+          return { decodeMs, initMs, measured };
         },
-        { original: picture.bytes.toString("base64"), png: copy.png.toString("base64"), candidates: CANDIDATES, repeats: REPEATS },
+        { original: picture.bytes.toString("base64"), png: copy.png.toString("base64"), candidates, repeats: REPEATS, wasmRepeats: WASM_REPEATS },
       );
       const floor = median(result.decodeMs);
       console.log(`\n${picture.label}: ${picture.bytes.length} B; copy ${copy.width}×${copy.height}; full decode in Chromium (floor) median ${floor.toFixed(0)} ms`);
-      const jpeg = (result.measured as Measured[])[0]!;
-      for (const candidate of result.measured as Measured[]) {
-        const fidelity = await difference(copy.png, Buffer.from(candidate.data, "base64"));
+      console.log(`  WebAssembly start (fetch + compile, once, ahead of the file): ${Object.entries(result.initMs).map(([name, ms]) => `${name} ${(ms / floor).toFixed(2)}× (${ms.toFixed(0)} ms)`).join(", ")}`);
+      const measured = result.measured as Measured[];
+      const reference = Buffer.from(measured[0]!.data, "base64");
+      const server = await serverCosts(reference, copy);
+      for (const candidate of measured) {
+        const data = Buffer.from(candidate.data, "base64");
+        const fidelity = await difference(copy.png, data);
         const encode = median(candidate.encodeMs);
+        const costs = candidate === measured[0] ? server.reference : await server.of(data);
         console.log(
-          `  ${candidate.type} ${candidate.quality}: ${candidate.bytes} B (${(candidate.bytes / jpeg.bytes).toFixed(2)}× JPEG 0.97), encode ${(encode / floor).toFixed(2)}× the decode (${encode.toFixed(0)} ms), mean |Δ| ${fidelity.mean.toFixed(2)}/255, 99.9th pct ${fidelity.p999}/255`,
+          `  ${candidate.label}: ${candidate.bytes} B (${(candidate.bytes / measured[0]!.bytes).toFixed(2)}× ${measured[0]!.label}), encode ${(encode / floor).toFixed(2)}× the decode (${encode.toFixed(0)} ms of ${candidate.encodeMs.map((ms) => ms.toFixed(0)).join("/")}), mean |Δ| ${fidelity.mean.toFixed(2)}/255, 99.9th pct ${fidelity.p999}/255; server: ${costs.format}, check ${costs.check}, crop ${costs.crop}`,
         );
       }
     }
