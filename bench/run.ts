@@ -6,7 +6,7 @@
  * Options: --quick (few repetitions), --iterations=N (timed iterations), --no-web (skip the
  * production build and browser measurements), --no-probes (skip the peak-RSS and concurrency runs),
  * --only <server|web|network>[,…] (only those parts), --network-variants=<ids|all>,
- * --network-repetitions=N, --name=<base> (write bench/results/<base>.md/.json/.svg instead of latest.*, for a
+ * --network-repetitions=N, --ways=<ids>, --inputs=<ids> (a subset of the timed ways and inputs), --name=<base> (write bench/results/<base>.md/.json/.svg instead of latest.*, for a
  * partial run beside the last full one), --render (measure nothing: rewrite latest.md and latest.svg from latest.json).
  * bench/README.md describes them.
  */
@@ -60,6 +60,19 @@ const networkVariants = (() => {
   if (unknown.length) throw new Error(`--network-variants takes all or ${VARIANTS.map((variant) => variant.id).join(", ")}, not ${unknown.join(",")}`);
   return ids as VariantId[];
 })();
+/** `--ways=app,floor` and `--inputs=jpeg-24mp`: a subset of the timed ways and inputs, for a quick A/B of two checkouts. */
+function subset<T extends string>(name: string, all: readonly T[]): readonly T[] {
+  const value = flag(name);
+  if (!value) return all;
+  const ids = value.split(",");
+  const unknown = ids.filter((id) => !all.includes(id as T));
+  if (unknown.length) throw new Error(`--${name} takes ${all.join(", ")} (comma-separated), not ${unknown.join(",")}`);
+  return all.filter((id) => ids.includes(id));
+}
+const chosenWays = subset("ways", WAYS);
+const chosenInputs = INPUTS.filter((input) => subset("inputs", INPUTS.map((each) => each.id)).includes(input.id));
+if ((chosenWays.length < WAYS.length || chosenInputs.length < INPUTS.length) && NAME === "latest") throw new Error("--ways and --inputs measure a subset: add --name=<base> so the full report in latest.* stays whole");
+
 const networkRepetitions = Number(flag("network-repetitions") ?? (quick ? 1 : 5));
 const settings = {
   mode: quick ? ("quick" as const) : ("full" as const),
@@ -143,8 +156,8 @@ async function main() {
   log(`avatar-relay benchmark (${settings.mode}: ${settings.iterations} timed iterations after ${settings.warmup} warm-up)`);
   noteLoad("start");
   const machine = machineFacts();
-  const ways = existsSync(CONVERT) ? WAYS : WAYS.filter((way) => way !== "imagemagick" && way !== "imagemagick1");
-  if (ways.length < WAYS.length) log(`${CONVERT} is missing (apt-get install imagemagick): the ImageMagick way is skipped`);
+  const ways = existsSync(CONVERT) ? chosenWays : chosenWays.filter((way) => way !== "imagemagick" && way !== "imagemagick1");
+  if (ways.length < chosenWays.length) log(`${CONVERT} is missing (apt-get install imagemagick): the ImageMagick way is skipped`);
 
   log("inputs (generated once, cached in bench/tmp/inputs)");
   const bench = await startBenchS3();
@@ -168,7 +181,7 @@ async function main() {
     if (settings.server) {
       const userId = benchUser("timed");
       const prepared: PreparedInput[] = [];
-      for (const spec of INPUTS) {
+      for (const spec of chosenInputs) {
         const input = await prepareInput(spec, userId);
         prepared.push(input);
         results.inputs.push({ ...spec, bytes: input.bytes.length, previewBytes: input.preview.length, boxes: { small: cropBox(spec, "small"), large: cropBox(spec, "large") } });
