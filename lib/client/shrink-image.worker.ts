@@ -3,7 +3,8 @@
  * decoded and resampled. Decoding applies the EXIF orientation ("from-image") and converts to sRGB
  * (colorSpaceConversion "default"); the canvas is sRGB and its JPEG carries no metadata, so the copy
  * is upright with orientation 1. Only the first frame of an animation is decoded, as on the server.
- * Any failure is answered as "failed": the page then uploads the original.
+ * Any failure is answered as "failed": the page then uploads the original. The crop step's picture
+ * is posted first, from a scaled decode of a JPEG before the full one where the browser can.
  *
  * The resampling is the server's own filter (Lanczos-3, lib/client/resample.ts), so that an avatar
  * cropped from the copy is the one the server would have cropped from the original; where
