@@ -4,7 +4,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 
-import { displayedSize, readJpegHeader, sameShape, scaledDecodeSize } from "./jpeg-header";
+import { displayedSize, frameHasOrientation, readJpegHeader, sameShape, scaledDecodeSize } from "./jpeg-header";
 
 const jpeg = (width: number, height: number, orientation?: number) => {
   const image = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 100, b: 50 } } }).jpeg();
@@ -92,5 +92,19 @@ describe("sameShape", () => {
   it("refuses a quarter turn or another shape", () => {
     expect(sameShape({ width: 1000, height: 1500 }, { width: 6000, height: 4000 })).toBe(false);
     expect(sameShape({ width: 1500, height: 1100 }, { width: 6000, height: 4000 })).toBe(false);
+  });
+});
+
+describe("frameHasOrientation", () => {
+  // What Chromium 156's ImageDecoder reports for the team's photos with EXIF orientations 1-8.
+  const chromium = [{ rotation: 0, flip: false }, { rotation: 0, flip: true }, { rotation: 180, flip: false }, { rotation: 180, flip: true }, { rotation: 90, flip: true }, { rotation: 90, flip: false }, { rotation: 270, flip: true }, { rotation: 270, flip: false }];
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])("takes the turn and mirror of orientation %i, and no other's", (orientation) => {
+    chromium.forEach((frame, i) => expect(frameHasOrientation(orientation, frame)).toBe(orientation === 1 || i + 1 === orientation));
+  });
+
+  it("does not trust a frame that reports no turn, unless there is none to apply", () => {
+    expect(frameHasOrientation(1, {})).toBe(true);
+    expect(frameHasOrientation(3, {})).toBe(false);
   });
 });

@@ -107,3 +107,15 @@ export function scaledDecodeSize(displayed: Size, shortSide: number): Size | nul
 export function sameShape(decoded: Size, expected: Size): boolean {
   return Math.abs(decoded.width * expected.height - decoded.height * expected.width) <= Math.max(expected.width, expected.height);
 }
+
+/**
+ * Whether a decoded frame's turn and mirror (WebCodecs VideoFrame `rotation`, clockwise, and `flip`)
+ * are EXIF `orientation`'s: a decoder that reports them applies them when the frame is drawn, and
+ * one that does not report them cannot be trusted to.
+ */
+export function frameHasOrientation(orientation: number, frame: { rotation?: unknown; flip?: unknown }): boolean {
+  const turns = [0, 0, 0, 180, 180, 90, 90, 270, 270];
+  const flips = [false, false, true, false, true, true, false, true, false];
+  if (orientation === 1) return true;
+  return frame.rotation === turns[orientation] && frame.flip === flips[orientation];
+}

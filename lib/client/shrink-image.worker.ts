@@ -10,7 +10,7 @@
  * cropped from the copy is the one the server would have cropped from the original; where
  * WebAssembly is not available, the browser's "high" filter (close, not the same).
  */
-import { displayedSize, JPEG_HEADER_BYTES, readJpegHeader, sameShape, scaledDecodeSize } from "./jpeg-header";
+import { displayedSize, frameHasOrientation, JPEG_HEADER_BYTES, readJpegHeader, sameShape, scaledDecodeSize } from "./jpeg-header";
 import { loadResampler, premultiply, unpremultiply, type ResamplerFactory } from "./resample";
 import { SHOWN_JPEG_QUALITY, SHOWN_SHORT_SIDE, SHRINK_JPEG_QUALITY, shrinkTarget, type ShownPicture, type ShrinkOutcome } from "./shrink-plan";
 
@@ -76,7 +76,8 @@ async function shownPicture(source: ImageBitmap | VideoFrame, size: { width: num
  * For a JPEG that will be shrunk: the picture decoded at a fraction of its size (the decoder's DCT
  * scaling, a third of the full decode's time), upright, to show before the full decode ends
  * (docs/decisions/crop-step-before-the-copy.md). Null when there is no such shortcut (another
- * format, no ImageDecoder, a header it cannot read, or a decoder that answers another shape).
+ * format, no ImageDecoder, a header it cannot read, or a decoder that answers another shape or
+ * orientation).
  */
 async function scaledDecode(file: Blob, shortSide: number): Promise<{ frame: VideoFrame; size: { width: number; height: number }; close(): void } | null> {
   if (file.type !== "image/jpeg" || typeof ImageDecoder === "undefined") return null;
@@ -85,7 +86,7 @@ async function scaledDecode(file: Blob, shortSide: number): Promise<{ frame: Vid
   const displayed = displayedSize(header);
   const desired = shrinkTarget(displayed, shortSide) && scaledDecodeSize(displayed, SHOWN_SHORT_SIDE);
   if (!desired) return null;
-  // ImageDecoder applies the EXIF orientation (displayWidth/-Height are upright), as "from-image" does.
+  // Chromium's ImageDecoder applies the EXIF orientation (displayWidth/-Height are upright), as "from-image" does; checked below.
   const decoder = new ImageDecoder({ data: file.stream(), type: file.type, desiredWidth: desired.width, desiredHeight: desired.height, colorSpaceConversion: "default" });
   try {
     const { image } = await decoder.decode({ frameIndex: 0 });
@@ -94,7 +95,8 @@ async function scaledDecode(file: Blob, shortSide: number): Promise<{ frame: Vid
       image.close();
       decoder.close();
     };
-    if (sameShape(size, displayed)) return { frame: image, size, close };
+    // A mirror or half turn keeps the shape: only a decoder that reports the header's orientation shows it.
+    if (sameShape(size, displayed) && frameHasOrientation(header.orientation, image as { rotation?: unknown; flip?: unknown })) return { frame: image, size, close };
     close();
     return null;
   } catch (error) {
