@@ -190,7 +190,8 @@ for (const orientation of [3, 6, 2]) {
     const server = await cropAndSave(page);
     const difference = await meanDifferenceInCircle(live, server);
     console.log(`EXIF ${orientation}, 2400×1800: live preview vs saved 128 px rendition: mean difference ${difference.toFixed(2)}/255`);
-    expect(difference).toBeLessThan(8);
+    // About 1.8 when upright; a picture shown mirrored gave about 10 (the face-like scene is nearly symmetric).
+    expect(difference).toBeLessThan(4);
   });
 }
 
