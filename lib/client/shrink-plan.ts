@@ -37,8 +37,8 @@ export function pickerMaxBytes(maxBytes: number, clientResize: boolean): number 
 
 /**
  * Short side of the picture the crop step shows while the copy is made: enough for the cropper's
- * frame at most zooms, and cheap to encode (a few tens of ms), so the step appears right after the
- * decode. See docs/decisions/crop-step-before-the-copy.md.
+ * frame at most zooms, and cheap to encode (a few tens of ms). At most: a JPEG's scaled decode may
+ * give down to 0.9× it. See docs/decisions/crop-step-before-the-copy.md.
  */
 export const SHOWN_SHORT_SIDE = 1024;
 
