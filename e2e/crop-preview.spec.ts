@@ -142,18 +142,8 @@ test("the live preview follows drag, zoom and turn, and matches the saved 128 px
   await expect(small).toHaveAttribute("data-drawn", (await page.getByTestId("crop-preview").getAttribute("data-area"))!);
 
   const cropRequest = page.waitForRequest((request: Request) => request.method() === "POST" && /\/crop$/.test(request.url()));
-  await page.getByRole("button", { name: "Crop", exact: true }).click();
-  const crop = (await cropRequest).postDataJSON() as { rotation: number };
-  expect(crop.rotation).toBe(90);
-  await expect(page.getByTestId("crop-result")).toBeVisible();
-
-  const saved = page.waitForResponse((response) => /\/save$/.test(response.url()) && response.request().method() === "POST");
-  await page.getByRole("button", { name: "Save as my avatar" }).click();
-  const avatar = (await (await saved).json()) as AvatarView;
-  const rendition = await page.request.get(avatar.urls[128]);
-  expect(rendition.status()).toBe(200);
-  const server = Buffer.from(await rendition.body());
-  expect(await sharp(server).metadata()).toMatchObject({ width: 128, height: 128 });
+  const server = await cropAndSave(page);
+  expect(((await cropRequest).postDataJSON() as { rotation: number }).rotation).toBe(90);
 
   const difference = await meanDifferenceInCircle(live, server);
   console.log(`live preview vs saved 128 px rendition: mean difference ${difference.toFixed(2)}/255`);
@@ -169,7 +159,9 @@ async function cropAndSave(page: Page): Promise<Buffer> {
   const avatar = (await (await saved).json()) as AvatarView;
   const rendition = await page.request.get(avatar.urls[128]);
   expect(rendition.status()).toBe(200);
-  return Buffer.from(await rendition.body());
+  const server = Buffer.from(await rendition.body());
+  expect(await sharp(server).metadata()).toMatchObject({ width: 128, height: 128 });
+  return server;
 }
 
 // A phone photo large enough for a copy (short side over 1536), stored turned or mirrored with the
