@@ -22,6 +22,7 @@ import { photoLike } from "@/test/harness/images";
 import { INPUTS, loadInput } from "../inputs";
 import { machineFacts } from "../machine";
 import { INPUT_CACHE } from "../prepare";
+import { median } from "../stats";
 import { CANDIDATES, openCodecPage, type Candidate } from "./codec-page";
 import { serverCosts } from "./codec-server";
 
@@ -56,7 +57,6 @@ async function difference(reference: Buffer, candidate: Buffer): Promise<{ mean:
   return { mean: sum / a.length, p999 };
 }
 
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 
 function chosen(): readonly Candidate[] {
   const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");

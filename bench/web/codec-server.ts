@@ -8,6 +8,8 @@ import { performance } from "node:perf_hooks";
 import { cropToRenditions, inspectImage, makePreview, type DecodeLimits } from "@/lib/images/pipeline";
 import { RENDITION_SIZES } from "@/lib/storage/keys";
 
+import { median } from "../stats";
+
 const LIMITS: DecodeLimits = { maxPixels: 100_000_000, timeoutSeconds: 30 };
 const REPEATS = 5;
 
@@ -21,7 +23,7 @@ async function medianMs(work: () => Promise<unknown>): Promise<number> {
     await work();
     times.push(performance.now() - started);
   }
-  return times.sort((a, b) => a - b)[Math.floor(REPEATS / 2)]!;
+  return median(times);
 }
 
 async function timed(bytes: Buffer, size: Size): Promise<Timed> {
